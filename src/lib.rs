@@ -1,0 +1,10 @@
+//! scholia: a language server and checker for annotated, translated archival
+//! documents. See ARCHITECTURE.md for the map of the layers.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod ide;
+pub mod lsp;
+pub mod syntax;
+pub mod text;
+pub mod workspace;
