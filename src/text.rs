@@ -1,1 +1,196 @@
+//! Positions: byte offsets inside, (line, column) at the edges. Lines end at
+//! `\n`, `\r\n` or a lone `\r` (LSP's rule); columns count UTF-8 bytes, UTF-16
+//! code units or Unicode scalar values, as negotiated with the client.
 
+use std::ops::Range;
+
+/// A column unit (LSP `PositionEncodingKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+impl Encoding {
+    /// Width of `c` in this encoding's units.
+    pub fn width(self, c: char) -> usize {
+        match self {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+            Encoding::Utf32 => 1,
+        }
+    }
+
+    /// Length of `s` in this encoding's units.
+    pub fn len(self, s: &str) -> usize {
+        match self {
+            Encoding::Utf8 => s.len(),
+            Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+            Encoding::Utf32 => s.chars().count(),
+        }
+    }
+}
+
+/// A zero-based line and column (in some `Encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Where each line of a text starts. Cheap to build (one pass over the bytes)
+/// and answers both directions in O(log lines + line length).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset of the start of every line; the first is 0.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of line `line`'s content, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line)?;
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let bytes = text.as_bytes();
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+
+    /// The line holding byte `offset` (an offset inside a `\r\n` belongs to
+    /// the line it ends).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte offset → line/column. An offset inside a character or a line
+    /// terminator is clamped to the character's start or the line's end.
+    pub fn line_col(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        let range = self.line_range(text, line).unwrap_or(offset..offset);
+        let mut end = offset.min(range.end);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = enc.len(&text[range.start..end]);
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// Line/column → byte offset. A column past the line's end means the
+    /// line's end; a line past the last means the end of the text (LSP's
+    /// rule). A column inside a character (half a surrogate pair) rounds down.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> usize {
+        let Some(range) = self.line_range(text, pos.line as usize) else {
+            return self.len;
+        };
+        let mut units = 0usize;
+        let want = pos.col as usize;
+        for (i, c) in text[range.clone()].char_indices() {
+            let w = enc.width(c);
+            if units + w > want {
+                return range.start + i;
+            }
+            units += w;
+        }
+        range.end
+    }
+
+    /// True when `pos` names a place that exists in the text exactly (its
+    /// line exists and the column is on a character boundary within it).
+    pub fn is_exact(&self, text: &str, pos: LineCol, enc: Encoding) -> bool {
+        let Some(range) = self.line_range(text, pos.line as usize) else {
+            return false;
+        };
+        let want = pos.col as usize;
+        let mut units = 0usize;
+        for c in text[range].chars() {
+            if units == want {
+                return true;
+            }
+            units += enc.width(c);
+        }
+        units == want
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_boundary_in_every_encoding() {
+        let text = "a\r\n周恩来 👨‍👩‍👧 e\u{301}x\rlast\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (offset, _) in text.char_indices() {
+                let pos = index.line_col(text, offset, enc);
+                let back = index.offset(text, pos, enc);
+                let at_terminator = matches!(text.as_bytes()[offset], b'\r' | b'\n');
+                if !at_terminator {
+                    assert_eq!(back, offset, "{enc:?} {offset} {pos:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn columns_per_encoding() {
+        let text = "周👨‍👩‍👧x";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(index.line_col(text, x, Encoding::Utf8).col, x as u32);
+        // 周 = 1 unit, family emoji = 3 emoji (2 units each) + 2 ZWJ (1 each)
+        assert_eq!(index.line_col(text, x, Encoding::Utf16).col, 1 + 8);
+        assert_eq!(index.line_col(text, x, Encoding::Utf32).col, 1 + 5);
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let text = "ab\ncd";
+        let index = LineIndex::new(text);
+        let enc = Encoding::Utf16;
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, enc), 2);
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, enc), 5);
+        assert!(!index.is_exact(text, LineCol { line: 0, col: 3 }, enc));
+        assert!(index.is_exact(text, LineCol { line: 0, col: 2 }, enc));
+    }
+}

@@ -1,5 +1,70 @@
 //! The command line: `scholia check`, `scholia lsp`.
 
+mod check;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "scholia", version, about = "Check and serve annotated archival documents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every .scholia document under the paths (default: the current folder).
+    Check {
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Check single-threaded (a baseline for benchmarks).
+        #[arg(long)]
+        single_thread: bool,
+    },
+    /// Serve the Language Server Protocol over stdio.
+    Lsp {
+        /// Accepted and ignored (editors pass it by habit).
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            single_thread,
+        } => {
+            if single_thread {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+                match pool {
+                    Ok(pool) => pool.install(|| check::run(&paths, format)),
+                    Err(_) => check::run(&paths, format),
+                }
+            } else {
+                check::run(&paths, format)
+            }
+        }
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
+    }
 }

@@ -1,5 +1,7 @@
 //! Every check of SPEC §5. The CLI and the server call the same functions.
 
+mod checks;
 mod code;
 
+pub use checks::{check, check_local, check_translation, finish};
 pub use code::{Code, Diagnostic, Level, Lints, Severity};

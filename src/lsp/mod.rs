@@ -1,1 +1,5 @@
-//! TODO
+//! The language server (LSP glue only).
+
+pub fn run() -> i32 {
+    0
+}

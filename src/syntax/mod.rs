@@ -14,3 +14,44 @@ const LANGUAGE: LanguageFn = unsafe { LanguageFn::from_raw(tree_sitter_scholia) 
 pub fn language() -> tree_sitter::Language {
     tree_sitter::Language::new(LANGUAGE)
 }
+
+pub mod front_matter;
+pub mod model;
+
+pub use model::Model;
+
+use std::cell::RefCell;
+use tree_sitter::{Parser, Tree};
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new({
+        let mut parser = Parser::new();
+        parser
+            .set_language(&language())
+            .expect("the committed parser matches the tree-sitter runtime");
+        parser
+    });
+}
+
+/// Parses `text`, reusing `old` (already `edit`ed to match) when given.
+pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
+    PARSER.with_borrow_mut(|p| p.parse(text, old)).expect("parsing without a timeout or cancellation always yields a tree")
+}
+
+/// Parses a rope's chunks without copying it into one string.
+pub fn parse_rope(rope: &ropey::Rope, old: Option<&Tree>) -> Tree {
+    PARSER.with_borrow_mut(|p| {
+        p.parse_with_options(
+            &mut |offset, _| {
+                if offset >= rope.len_bytes() {
+                    return &[][..];
+                }
+                let (chunk, start, _, _) = rope.chunk_at_byte(offset);
+                &chunk.as_bytes()[offset - start..]
+            },
+            old,
+            None,
+        )
+    })
+    .expect("parsing without a timeout or cancellation always yields a tree")
+}

@@ -1,0 +1,494 @@
+//! The document model: what a `.scholia` document contains, with the byte
+//! range of every element, built from the flat tree of the grammar (see
+//! `docs/syntax-tree.md`). Building never fails: malformed input yields a
+//! model plus `errors`.
+
+use std::ops::Range;
+
+use tree_sitter::{Node, Tree};
+
+use super::front_matter::{self, FrontMatter};
+use crate::diagnostics::{Code, Diagnostic};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub range: Range<usize>,
+    pub text: String,
+    pub text_range: Range<usize>,
+}
+
+/// `[^label]` in running text (also inside notes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FootnoteRef {
+    pub label: String,
+    pub range: Range<usize>,
+}
+
+/// `[^label]: …` — the note runs to the next blank line; later paragraphs
+/// indented by four spaces (or a tab) belong to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FootnoteDef {
+    pub label: String,
+    /// The `[^label]` part of the marker (without the colon).
+    pub label_range: Range<usize>,
+    /// From the marker to the end of the note's last line.
+    pub range: Range<usize>,
+    /// The note's text: after the marker's colon to the end of `range`.
+    pub body: Range<usize>,
+}
+
+/// Where a citation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Body,
+    /// Inside the footnote definition with this index in `Model::footnote_defs`.
+    Note(usize),
+    /// In the front matter's `source`.
+    FrontMatter,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteItem {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub locator: Option<String>,
+    pub locator_range: Option<Range<usize>>,
+}
+
+/// `[@key, locator; @key2]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub range: Range<usize>,
+    pub items: Vec<CiteItem>,
+    pub place: Place,
+}
+
+/// `[[target]]` or `[[target|display]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub range: Range<usize>,
+    /// The target with runs of white space folded to one space.
+    pub target: String,
+    pub target_range: Range<usize>,
+    pub display_range: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Escape,
+    Link,
+}
+
+/// Everything a document says, in order of appearance within each list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    pub front_matter: Option<FrontMatter>,
+    pub headings: Vec<Heading>,
+    pub footnote_refs: Vec<FootnoteRef>,
+    pub footnote_defs: Vec<FootnoteDef>,
+    pub citations: Vec<Citation>,
+    pub mentions: Vec<Mention>,
+    /// Editorial insertions: from `[` to its `]`, both included.
+    pub insertions: Vec<Range<usize>>,
+    pub tokens: Vec<(TokenKind, Range<usize>)>,
+    /// Plain text outside insertions and front matter, where an untagged
+    /// name counts (sorted, disjoint).
+    pub plain: Vec<Range<usize>>,
+    /// Syntax problems: unclosed brackets, front matter.
+    pub errors: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Heading,
+    Definition,
+    Text,
+}
+
+struct Line<'t> {
+    kind: LineKind,
+    range: Range<usize>,
+    indent: usize,
+    node: Option<Node<'t>>,
+}
+
+impl Model {
+    /// Builds the model of `text` from its tree.
+    pub fn build(text: &str, tree: &Tree) -> Model {
+        let root = tree.root_node();
+        if root.has_error() && text.starts_with("+++") {
+            return Self::build_unclosed_front_matter(text);
+        }
+        let mut builder = Builder::new(text);
+        builder.document(root);
+        builder.finish()
+    }
+
+    /// An opened, never closed front matter makes the tree useless: report it
+    /// and model the rest as if the opening fence were blank.
+    fn build_unclosed_front_matter(text: &str) -> Model {
+        let mut patched = String::with_capacity(text.len());
+        patched.push_str("   ");
+        patched.push_str(&text[3..]);
+        let tree = super::parse(&patched, None);
+        let mut builder = Builder::new(text);
+        if !tree.root_node().has_error() {
+            builder.document(tree.root_node());
+        }
+        let mut model = builder.finish();
+        model.errors.insert(
+            0,
+            Diagnostic::new(
+                Code::FrontMatter,
+                0..3,
+                "front matter is never closed: add a line `+++` after it",
+            ),
+        );
+        model
+    }
+
+    /// The definitions of `label`, in order.
+    pub fn defs_of<'a>(&'a self, label: &'a str) -> impl Iterator<Item = &'a FootnoteDef> + 'a {
+        self.footnote_defs.iter().filter(move |d| d.label == label)
+    }
+
+    /// The references to `label`, in order.
+    pub fn refs_of<'a>(&'a self, label: &'a str) -> impl Iterator<Item = &'a FootnoteRef> + 'a {
+        self.footnote_refs.iter().filter(move |r| r.label == label)
+    }
+
+    /// Every citation, the front matter's `source` included.
+    pub fn all_citations(&self) -> impl Iterator<Item = &Citation> {
+        self.citations.iter()
+    }
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    model: Model,
+    /// Text nodes, before insertions are known.
+    texts: Vec<Range<usize>>,
+    /// Open brackets of the current paragraph.
+    open: Vec<usize>,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Self {
+        Builder {
+            text,
+            model: Model::default(),
+            texts: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+
+    fn document(&mut self, root: Node<'_>) {
+        let mut lines: Vec<Line<'_>> = Vec::new();
+        let mut line_start = 0;
+        let mut block: Option<Node<'_>> = None;
+        let mut cursor = root.walk();
+        for child in root.children(&mut cursor) {
+            match child.kind() {
+                "bom" => line_start = child.end_byte(),
+                "front_matter" => {
+                    self.model.front_matter = Some(front_matter::parse(self.text, child));
+                    line_start = child.end_byte();
+                }
+                "newline" => {
+                    lines.push(self.line(line_start..child.start_byte(), block.take()));
+                    line_start = child.end_byte();
+                }
+                _ => block = Some(child),
+            }
+        }
+        if line_start < self.text.len() || block.is_some() {
+            lines.push(self.line(line_start..self.text.len(), block.take()));
+        }
+        self.footnote_extents(&lines);
+        for (i, line) in lines.iter().enumerate() {
+            let boundary = match line.kind {
+                LineKind::Blank | LineKind::Heading | LineKind::Definition => true,
+                LineKind::Text => i > 0 && lines[i - 1].kind == LineKind::Heading,
+            };
+            if boundary {
+                self.close_paragraph();
+            }
+            if let Some(node) = line.node {
+                self.block(node);
+            }
+        }
+        self.close_paragraph();
+        if let Some(fm) = &self.model.front_matter {
+            self.model.errors.extend(fm.errors.iter().cloned());
+            if let Some(source) = &fm.source_citations {
+                self.model.citations.extend(source.iter().cloned());
+            }
+        }
+    }
+
+    fn line<'n>(&self, range: Range<usize>, node: Option<Node<'n>>) -> Line<'n> {
+        let content = &self.text[range.clone()];
+        let kind = match node.map(|n| n.kind()) {
+            _ if content.trim().is_empty() => LineKind::Blank,
+            Some("heading") => LineKind::Heading,
+            Some("footnote_definition") => LineKind::Definition,
+            _ => LineKind::Text,
+        };
+        let mut indent = 0;
+        for c in content.chars() {
+            match c {
+                ' ' => indent += 1,
+                '\t' => indent += 4,
+                _ => break,
+            }
+        }
+        Line {
+            kind,
+            range,
+            indent,
+            node,
+        }
+    }
+
+    /// Decides where each footnote definition ends.
+    fn footnote_extents(&mut self, lines: &[Line<'_>]) {
+        for (i, line) in lines.iter().enumerate() {
+            if line.kind != LineKind::Definition {
+                continue;
+            }
+            let Some(marker) = line.node.and_then(|n| n.child(0)) else {
+                continue;
+            };
+            let mut last = i;
+            let mut j = i + 1;
+            loop {
+                while j < lines.len() && lines[j].kind == LineKind::Text {
+                    last = j;
+                    j += 1;
+                }
+                let mut k = j;
+                while k < lines.len() && lines[k].kind == LineKind::Blank {
+                    k += 1;
+                }
+                if k > j && k < lines.len() && lines[k].kind == LineKind::Text && lines[k].indent >= 4
+                {
+                    j = k;
+                    continue;
+                }
+                break;
+            }
+            let marker_text = &self.text[marker.byte_range()];
+            let label_end = marker.start_byte() + marker_text.trim_end_matches(':').len();
+            let label = marker_text
+                .trim_end_matches(':')
+                .trim_start_matches("[^")
+                .trim_end_matches(']')
+                .to_string();
+            self.model.footnote_defs.push(FootnoteDef {
+                label,
+                label_range: marker.start_byte()..label_end,
+                range: line.range.start..lines[last].range.end,
+                body: marker.end_byte()..lines[last].range.end,
+            });
+        }
+    }
+
+    fn block(&mut self, node: Node<'_>) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "heading_marker" => {
+                    let level = self.text[child.byte_range()].trim_end().len() as u8;
+                    let text_range = trimmed(self.text, child.end_byte()..node.end_byte());
+                    self.model.headings.push(Heading {
+                        level,
+                        range: node.byte_range(),
+                        text: self.text[text_range.clone()].to_string(),
+                        text_range,
+                    });
+                }
+                "footnote_definition_marker" => {}
+                _ => self.inline(child),
+            }
+        }
+    }
+
+    fn inline(&mut self, node: Node<'_>) {
+        let range = node.byte_range();
+        let src = &self.text[range.clone()];
+        match node.kind() {
+            "text" => self.texts.push(range),
+            "escape" => self.model.tokens.push((TokenKind::Escape, range)),
+            "link" => self.model.tokens.push((TokenKind::Link, range)),
+            "footnote_reference" => self.model.footnote_refs.push(FootnoteRef {
+                label: src[2..src.len() - 1].to_string(),
+                range,
+            }),
+            "citation" => {
+                let items = parse_cite_items(self.text, range.start + 1..range.end - 1);
+                self.model.citations.push(Citation {
+                    range,
+                    items,
+                    place: Place::Body,
+                });
+            }
+            "mention" => self.model.mentions.push(mention(self.text, range)),
+            "open_bracket" => self.open.push(range.start),
+            "close_bracket" => match self.open.pop() {
+                Some(start) => self.model.insertions.push(start..range.end),
+                None => self.model.errors.push(Diagnostic::new(
+                    Code::UnclosedBracket,
+                    range,
+                    "stray `]`: no `[` before it in this paragraph (write `\\]` for a literal bracket)",
+                )),
+            },
+            _ => {}
+        }
+    }
+
+    fn close_paragraph(&mut self) {
+        for start in self.open.drain(..) {
+            self.model.errors.push(Diagnostic::new(
+                Code::UnclosedBracket,
+                start..start + 1,
+                "`[` is never closed before the paragraph ends (write `\\[` for a literal bracket)",
+            ));
+        }
+    }
+
+    fn finish(mut self) -> Model {
+        let model = &mut self.model;
+        model.insertions.sort_by_key(|r| r.start);
+        model.errors.sort_by_key(|d| d.range.start);
+        // Text outside every insertion.
+        let mut covered: Vec<Range<usize>> = Vec::new();
+        for r in &model.insertions {
+            match covered.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => covered.push(r.clone()),
+            }
+        }
+        let mut k = 0;
+        for t in self.texts {
+            while k < covered.len() && covered[k].end <= t.start {
+                k += 1;
+            }
+            if k < covered.len() && covered[k].start < t.end {
+                continue;
+            }
+            model.plain.push(t);
+        }
+        // Which note each citation stands in.
+        for c in &mut model.citations {
+            if c.place == Place::FrontMatter {
+                continue;
+            }
+            let i = model
+                .footnote_defs
+                .partition_point(|d| d.range.start <= c.range.start);
+            if i > 0 && model.footnote_defs[i - 1].range.end >= c.range.end {
+                c.place = Place::Note(i - 1);
+            }
+        }
+        self.model
+    }
+}
+
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let end = range.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+fn mention(text: &str, range: Range<usize>) -> Mention {
+    let inner = range.start + 2..range.end - 2;
+    let src = &text[inner.clone()];
+    let (target, display_range) = match src.find('|') {
+        Some(bar) => (
+            inner.start..inner.start + bar,
+            Some(trimmed(text, inner.start + bar + 1..inner.end)),
+        ),
+        None => (inner.clone(), None),
+    };
+    let target_range = trimmed(text, target);
+    Mention {
+        target: text[target_range.clone()]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        target_range,
+        display_range,
+        range,
+    }
+}
+
+/// Splits the inside of a citation (`@key, loc; @key2`) into items. An item
+/// is `[prefix] @key [, locator]`; an item without `@key` is ignored.
+pub fn parse_cite_items(text: &str, inner: Range<usize>) -> Vec<CiteItem> {
+    let mut items = Vec::new();
+    let mut start = inner.start;
+    let src = &text[inner.clone()];
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    for (i, c) in src.char_indices() {
+        if c == ';' {
+            pieces.push(start..inner.start + i);
+            start = inner.start + i + 1;
+        }
+    }
+    pieces.push(start..inner.end);
+    for piece in pieces {
+        let s = &text[piece.clone()];
+        let Some(at) = s.find('@') else { continue };
+        let key_start = piece.start + at + 1;
+        let rest = &text[key_start..piece.end];
+        let mut len = 0;
+        for (i, c) in rest.char_indices() {
+            let ok = if i == 0 {
+                c.is_ascii_alphanumeric() || c == '_'
+            } else {
+                c.is_ascii_alphanumeric() || "_:.#/-".contains(c)
+            };
+            if !ok {
+                break;
+            }
+            len = i + c.len_utf8();
+        }
+        while len > 0 && matches!(rest.as_bytes()[len - 1], b'.' | b':' | b'/') {
+            len -= 1;
+        }
+        if len == 0 {
+            continue;
+        }
+        let key_range = key_start..key_start + len;
+        let after = &text[key_range.end..piece.end];
+        let (locator, locator_range) = match after.trim_start().strip_prefix(',') {
+            Some(_) => {
+                let comma = key_range.end + after.find(',').unwrap_or(0);
+                let r = trimmed(text, comma + 1..piece.end);
+                if r.is_empty() {
+                    (None, None)
+                } else {
+                    (Some(text[r.clone()].to_string()), Some(r))
+                }
+            }
+            None => {
+                let r = trimmed(text, key_range.end..piece.end);
+                if r.is_empty() {
+                    (None, None)
+                } else {
+                    (Some(text[r.clone()].to_string()), Some(r))
+                }
+            }
+        };
+        items.push(CiteItem {
+            key: text[key_range.clone()].to_string(),
+            key_range,
+            locator,
+            locator_range,
+        });
+    }
+    items
+}

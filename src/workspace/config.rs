@@ -1,0 +1,163 @@
+//! `scholia.toml`: which files are the registry and the bibliography, and
+//! the `[lint]` severities.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostics::{Code, Diagnostic, Level, Lints};
+
+/// A glob from `scholia.toml` and the byte range of its string there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub glob: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub registry: Vec<Pattern>,
+    pub bibliography: Vec<Pattern>,
+    pub lints: Lints,
+    /// Problems in `scholia.toml` itself (code `config`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Config {
+    pub fn parse(src: &str) -> Config {
+        let mut config = Config::default();
+        let (table, errors) = DeTable::parse_recoverable(src);
+        for e in errors {
+            config.diagnostics.push(Diagnostic::new(
+                Code::Config,
+                e.span().unwrap_or(0..src.len()),
+                format!("scholia.toml is not valid TOML: {}", e.message().trim()),
+            ));
+        }
+        for (key, value) in table.get_ref().iter() {
+            let key_name: &str = key.get_ref().as_ref();
+            match key_name {
+                "registry" | "bibliography" => {
+                    let patterns = config.patterns(key_name, value);
+                    if key_name == "registry" {
+                        config.registry = patterns;
+                    } else {
+                        config.bibliography = patterns;
+                    }
+                }
+                "lint" => match value.get_ref() {
+                    DeValue::Table(lints) => {
+                        for (code, level) in lints.iter() {
+                            config.lint(code.get_ref().as_ref(), code.span(), level);
+                        }
+                    }
+                    other => config.error(
+                        value.span(),
+                        format!("`lint` must be a table, not {}", other.type_str()),
+                    ),
+                },
+                other => config.error(
+                    key.span(),
+                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography` and `[lint]`"),
+                ),
+            }
+        }
+        config
+    }
+
+    fn error(&mut self, range: Range<usize>, message: String) {
+        self.diagnostics
+            .push(Diagnostic::new(Code::Config, range, message));
+    }
+
+    fn patterns(
+        &mut self,
+        key: &str,
+        value: &toml::Spanned<DeValue<'_>>,
+    ) -> Vec<Pattern> {
+        let items: Vec<_> = match value.get_ref() {
+            DeValue::String(s) => vec![(s.to_string(), value.span())],
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| match item.get_ref().as_str() {
+                    Some(s) => Some((s.to_string(), item.span())),
+                    None => {
+                        self.error(
+                            item.span(),
+                            format!("every `{key}` entry must be a string (a path or a glob)"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                self.error(
+                    value.span(),
+                    format!("`{key}` must be an array of paths or globs, not {}", other.type_str()),
+                );
+                Vec::new()
+            }
+        };
+        let mut patterns = Vec::new();
+        for (glob, range) in items {
+            if escapes_root(&glob) {
+                self.error(
+                    range,
+                    format!("`{glob}` resolves outside the workspace root; only files below the folder of scholia.toml can be used"),
+                );
+            } else if let Err(e) = globset::Glob::new(&glob) {
+                self.error(range, format!("`{glob}` is not a valid glob: {e}"));
+            } else {
+                patterns.push(Pattern { glob, range });
+            }
+        }
+        patterns
+    }
+
+    fn lint(&mut self, code: &str, range: Range<usize>, level: &toml::Spanned<DeValue<'_>>) {
+        let Some(c) = Code::from_name(code) else {
+            self.error(range, format!("unknown diagnostic code `{code}`"));
+            return;
+        };
+        match level.get_ref().as_str().map(str::parse::<Level>) {
+            Some(Ok(l)) => self.lints.set(c, l),
+            _ => self.error(
+                level.span(),
+                "a lint level is one of \"off\", \"hint\", \"info\", \"warning\", \"error\"".into(),
+            ),
+        }
+    }
+}
+
+/// True when a relative path or glob can name something outside the root:
+/// absolute, or with a `..` component.
+fn escapes_root(glob: &str) -> bool {
+    let p = std::path::Path::new(glob);
+    p.is_absolute()
+        || glob.starts_with('~')
+        || p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_globs_and_lints_and_refuses_escapes() {
+        let src = "registry = [\"registry/*.toml\", \"../outside.toml\"]\nbibliography = \"sources.json\"\n[lint]\nuntagged-mention = \"off\"\nmissing-source = \"loud\"\nno-such = \"hint\"\n";
+        let c = Config::parse(src);
+        assert_eq!(c.registry.len(), 1);
+        assert_eq!(c.bibliography[0].glob, "sources.json");
+        assert_eq!(c.lints.level(Code::UntaggedMention), Level::Off);
+        let messages: Vec<_> = c
+            .diagnostics
+            .iter()
+            .map(|d| (&src[d.range.clone()], d.message.as_str()))
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(messages[0].0, "\"../outside.toml\"");
+        assert_eq!(messages[1].0, "\"loud\"");
+        assert_eq!(messages[2].0, "no-such");
+    }
+}
