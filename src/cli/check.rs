@@ -69,7 +69,9 @@ fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
             .filter_map(Result::ok)
         {
             if e.file_type().is_file()
-                && e.path().extension().is_some_and(|x| x == workspace::EXTENSION)
+                && e.path()
+                    .extension()
+                    .is_some_and(|x| x == workspace::EXTENSION)
             {
                 out.push(e.path().to_path_buf());
             }
@@ -182,7 +184,9 @@ fn print(reports: &[Report], documents: usize, format: Format) -> usize {
         let shown = display_path(&r.path);
         for d in &r.diagnostics {
             counts[d.severity as usize] += 1;
-            let start = r.line_index.line_col(&r.text, d.range.start, Encoding::Utf32);
+            let start = r
+                .line_index
+                .line_col(&r.text, d.range.start, Encoding::Utf32);
             let end = r.line_index.line_col(&r.text, d.range.end, Encoding::Utf32);
             match format {
                 Format::Text => {
@@ -230,7 +234,11 @@ fn print(reports: &[Report], documents: usize, format: Format) -> usize {
                     "hints": hints,
                 }
             });
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
         }
     }
     errors

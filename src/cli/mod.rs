@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "scholia", version, about = "Check and serve annotated archival documents")]
+#[command(
+    name = "scholia",
+    version,
+    about = "Check and serve annotated archival documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -45,7 +45,10 @@ fn footnotes(doc: &Document, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 Code::UndefinedFootnote,
                 r.range.clone(),
-                format!("footnote [^{}] has no definition `[^{}]: …` in this document", r.label, r.label),
+                format!(
+                    "footnote [^{}] has no definition `[^{}]: …` in this document",
+                    r.label, r.label
+                ),
             ));
         }
     }
@@ -118,10 +121,11 @@ fn ordinal(n: u64) -> String {
 
 fn sources(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
     let m = &doc.model;
-    let has_source = m
-        .front_matter
-        .as_ref()
-        .is_some_and(|f| f.source.as_ref().is_some_and(|s| !s.value.trim().is_empty()));
+    let has_source = m.front_matter.as_ref().is_some_and(|f| {
+        f.source
+            .as_ref()
+            .is_some_and(|s| !s.value.trim().is_empty())
+    });
     if !has_source && m.citations.is_empty() {
         let range = match &m.front_matter {
             Some(f) => f.range.start..f.range.start + 3,
@@ -147,7 +151,10 @@ fn sources(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     Code::UnknownCitation,
                     item.key_range.clone(),
-                    format!("citation key `{}` is in no bibliography of the workspace{where_}", item.key),
+                    format!(
+                        "citation key `{}` is in no bibliography of the workspace{where_}",
+                        item.key
+                    ),
                 ));
             }
         }
@@ -161,7 +168,10 @@ fn entities(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
             Resolution::Unknown => out.push(Diagnostic::new(
                 Code::UnknownEntity,
                 mention.range.clone(),
-                format!("`{}` is no id, name or alias in the registry", mention.target),
+                format!(
+                    "`{}` is no id, name or alias in the registry",
+                    mention.target
+                ),
             )),
             Resolution::Ambiguous(ids) => {
                 let ids: Vec<&str> = ids
@@ -205,7 +215,10 @@ fn untagged(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
                 if e.name == name || e.id == name {
                     format!("`{name}` is a registry name: tag it as [[{name}]]")
                 } else {
-                    format!("`{name}` is in the registry ({}): tag it as [[{}|{name}]]", e.name, e.id)
+                    format!(
+                        "`{name}` is in the registry ({}): tag it as [[{}|{name}]]",
+                        e.name, e.id
+                    )
                 }
             }
             many => format!(
@@ -238,7 +251,10 @@ pub fn check_translation(doc: &Document, ws: &Workspace) -> Vec<Diagnostic> {
         out.push(Diagnostic::new(
             Code::TranslationMismatch,
             field.range.clone(),
-            format!("the original `{}` is not a document of this workspace", field.value),
+            format!(
+                "the original `{}` is not a document of this workspace",
+                field.value
+            ),
         ));
         return out;
     };
@@ -280,7 +296,9 @@ pub fn check_translation(doc: &Document, ws: &Workspace) -> Vec<Diagnostic> {
     let mut reported = HashSet::new();
     for c in &m.citations {
         for item in &c.items {
-            if original.cite_keys.binary_search(&item.key).is_err() && reported.insert(item.key.as_str()) {
+            if original.cite_keys.binary_search(&item.key).is_err()
+                && reported.insert(item.key.as_str())
+            {
                 out.push(Diagnostic::new(
                     Code::TranslationMismatch,
                     item.key_range.clone(),

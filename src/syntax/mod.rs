@@ -35,23 +35,26 @@ thread_local! {
 
 /// Parses `text`, reusing `old` (already `edit`ed to match) when given.
 pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
-    PARSER.with_borrow_mut(|p| p.parse(text, old)).expect("parsing without a timeout or cancellation always yields a tree")
+    PARSER
+        .with_borrow_mut(|p| p.parse(text, old))
+        .expect("parsing without a timeout or cancellation always yields a tree")
 }
 
 /// Parses a rope's chunks without copying it into one string.
 pub fn parse_rope(rope: &ropey::Rope, old: Option<&Tree>) -> Tree {
-    PARSER.with_borrow_mut(|p| {
-        p.parse_with_options(
-            &mut |offset, _| {
-                if offset >= rope.len_bytes() {
-                    return &[][..];
-                }
-                let (chunk, start, _, _) = rope.chunk_at_byte(offset);
-                &chunk.as_bytes()[offset - start..]
-            },
-            old,
-            None,
-        )
-    })
-    .expect("parsing without a timeout or cancellation always yields a tree")
+    PARSER
+        .with_borrow_mut(|p| {
+            p.parse_with_options(
+                &mut |offset, _| {
+                    if offset >= rope.len_bytes() {
+                        return &[][..];
+                    }
+                    let (chunk, start, _, _) = rope.chunk_at_byte(offset);
+                    &chunk.as_bytes()[offset - start..]
+                },
+                old,
+                None,
+            )
+        })
+        .expect("parsing without a timeout or cancellation always yields a tree")
 }

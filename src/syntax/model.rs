@@ -118,8 +118,9 @@ impl Model {
     /// Builds the model of `text` from its tree.
     pub fn build(text: &str, tree: &Tree) -> Model {
         let root = tree.root_node();
-        if root.has_error() && text.starts_with("+++") {
-            return Self::build_unclosed_front_matter(text);
+        let bom = bom_len(text);
+        if root.has_error() && text[bom..].starts_with("+++") {
+            return Self::build_unclosed_front_matter(text, bom);
         }
         let mut builder = Builder::new(text);
         builder.document(root);
@@ -128,10 +129,11 @@ impl Model {
 
     /// An opened, never closed front matter makes the tree useless: report it
     /// and model the rest as if the opening fence were blank.
-    fn build_unclosed_front_matter(text: &str) -> Model {
+    fn build_unclosed_front_matter(text: &str, bom: usize) -> Model {
         let mut patched = String::with_capacity(text.len());
+        patched.push_str(&text[..bom]);
         patched.push_str("   ");
-        patched.push_str(&text[3..]);
+        patched.push_str(&text[bom + 3..]);
         let tree = super::parse(&patched, None);
         let mut builder = Builder::new(text);
         if !tree.root_node().has_error() {
@@ -142,7 +144,7 @@ impl Model {
             0,
             Diagnostic::new(
                 Code::FrontMatter,
-                0..3,
+                bom..bom + 3,
                 "front matter is never closed: add a line `+++` after it",
             ),
         );
@@ -186,12 +188,11 @@ impl<'t> Builder<'t> {
 
     fn document(&mut self, root: Node<'_>) {
         let mut lines: Vec<Line<'_>> = Vec::new();
-        let mut line_start = 0;
+        let mut line_start = bom_len(self.text);
         let mut block: Option<Node<'_>> = None;
         let mut cursor = root.walk();
         for child in root.children(&mut cursor) {
             match child.kind() {
-                "bom" => line_start = child.end_byte(),
                 "front_matter" => {
                     self.model.front_matter = Some(front_matter::parse(self.text, child));
                     line_start = child.end_byte();
@@ -272,7 +273,10 @@ impl<'t> Builder<'t> {
                 while k < lines.len() && lines[k].kind == LineKind::Blank {
                     k += 1;
                 }
-                if k > j && k < lines.len() && lines[k].kind == LineKind::Text && lines[k].indent >= 4
+                if k > j
+                    && k < lines.len()
+                    && lines[k].kind == LineKind::Text
+                    && lines[k].indent >= 4
                 {
                     j = k;
                     continue;
@@ -361,6 +365,7 @@ impl<'t> Builder<'t> {
     fn finish(mut self) -> Model {
         let model = &mut self.model;
         model.insertions.sort_by_key(|r| r.start);
+        model.citations.sort_by_key(|c| c.range.start);
         model.errors.sort_by_key(|d| d.range.start);
         // Text outside every insertion.
         let mut covered: Vec<Range<usize>> = Vec::new();
@@ -394,6 +399,11 @@ impl<'t> Builder<'t> {
         }
         self.model
     }
+}
+
+/// Length of a byte-order mark at the start of `text` (0 or 3).
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
 }
 
 fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {

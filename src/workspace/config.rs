@@ -70,11 +70,7 @@ impl Config {
             .push(Diagnostic::new(Code::Config, range, message));
     }
 
-    fn patterns(
-        &mut self,
-        key: &str,
-        value: &toml::Spanned<DeValue<'_>>,
-    ) -> Vec<Pattern> {
+    fn patterns(&mut self, key: &str, value: &toml::Spanned<DeValue<'_>>) -> Vec<Pattern> {
         let items: Vec<_> = match value.get_ref() {
             DeValue::String(s) => vec![(s.to_string(), value.span())],
             DeValue::Array(items) => items
@@ -93,7 +89,10 @@ impl Config {
             other => {
                 self.error(
                     value.span(),
-                    format!("`{key}` must be an array of paths or globs, not {}", other.type_str()),
+                    format!(
+                        "`{key}` must be an array of paths or globs, not {}",
+                        other.type_str()
+                    ),
                 );
                 Vec::new()
             }

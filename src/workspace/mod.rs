@@ -68,7 +68,13 @@ impl DocSummary {
 
 /// The absolute path named by a document's `translation-of`.
 pub fn translation_target(doc: &Document) -> Option<PathBuf> {
-    let rel = &doc.model.front_matter.as_ref()?.translation_of.as_ref()?.value;
+    let rel = &doc
+        .model
+        .front_matter
+        .as_ref()?
+        .translation_of
+        .as_ref()?
+        .value;
     let dir = doc.path.parent().unwrap_or(Path::new(""));
     Some(normalize(&dir.join(rel)))
 }
@@ -199,7 +205,9 @@ impl Workspace {
             }
         };
         ws.config = Config::parse(&config_file.text);
-        config_file.diagnostics.extend(ws.config.diagnostics.iter().cloned());
+        config_file
+            .diagnostics
+            .extend(ws.config.diagnostics.iter().cloned());
         ws.aux.insert(config_path, config_file);
 
         let registry_globs = glob_set(&ws.config.registry);
@@ -270,7 +278,11 @@ impl Workspace {
 
     /// Reads every file in `paths` (or takes the text an editor holds, from
     /// `overrides`), recording unreadable ones as diagnostics.
-    fn read_aux(&mut self, paths: &[PathBuf], overrides: &HashMap<PathBuf, String>) -> Vec<(PathBuf, String)> {
+    fn read_aux(
+        &mut self,
+        paths: &[PathBuf],
+        overrides: &HashMap<PathBuf, String>,
+    ) -> Vec<(PathBuf, String)> {
         let mut out = Vec::new();
         for path in paths {
             let text = match overrides.get(path) {
@@ -383,7 +395,10 @@ impl Workspace {
     }
 
     /// Documents whose `translation-of` names `original`.
-    pub fn translations_of<'a>(&'a self, original: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
+    pub fn translations_of<'a>(
+        &'a self,
+        original: &'a Path,
+    ) -> impl Iterator<Item = &'a PathBuf> + 'a {
         self.docs
             .iter()
             .filter(move |(_, s)| s.translation_of.as_deref() == Some(original))

@@ -1,0 +1,371 @@
+//! The `LanguageServer` implementation: converts positions, takes the lock,
+//! calls `State` and the `ide` features, and hands diagnostics to the
+//! publisher task. No handler awaits the client while it holds the lock, and
+//! no notification handler awaits a client request.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{self as lsp};
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert;
+use super::state::{Publish, State, index_documents};
+use crate::diagnostics::{Code, Level, Lints};
+use crate::ide;
+
+pub struct Server {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    publish: UnboundedSender<Publish>,
+}
+
+/// Runs `f` on the state under the lock, turning a panic into an error reply
+/// (the server lives on; a poisoned lock is taken over).
+fn with_state<R>(state: &Mutex<State>, f: impl FnOnce(&mut State) -> R) -> Result<R> {
+    let mut guard: MutexGuard<'_, State> = state.lock().unwrap_or_else(|e| e.into_inner());
+    catch_unwind(AssertUnwindSafe(|| f(&mut guard))).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        eprintln!("scholia: internal error: {what}");
+        let mut e = Error::internal_error();
+        e.message = format!("scholia internal error: {what}").into();
+        e
+    })
+}
+
+fn lints_from(options: Option<&Value>) -> Lints {
+    let mut lints = Lints::default();
+    let table = options
+        .and_then(|o| o.get("lint"))
+        .and_then(Value::as_object);
+    for (code, level) in table.into_iter().flatten() {
+        if let (Some(code), Some(Ok(level))) = (
+            Code::from_name(code),
+            level.as_str().map(str::parse::<Level>),
+        ) {
+            lints.set(code, level);
+        }
+    }
+    lints
+}
+
+impl Server {
+    pub fn new(client: Client, publish: UnboundedSender<Publish>) -> Server {
+        Server {
+            client,
+            state: Arc::new(Mutex::new(State::default())),
+            publish,
+        }
+    }
+
+    fn send(&self, list: Vec<Publish>) {
+        for p in list {
+            let _ = self.publish.send(p);
+        }
+    }
+
+    /// Indexes the documents of newly loaded workspaces on a blocking thread.
+    fn index_in_background(&self, jobs: Vec<(PathBuf, Vec<PathBuf>)>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let state = self.state.clone();
+        let publish = self.publish.clone();
+        tokio::task::spawn_blocking(move || index_jobs(&state, &publish, jobs));
+    }
+
+    /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
+    fn at<R>(
+        &self,
+        uri: &lsp::Uri,
+        pos: lsp::Position,
+        f: impl FnOnce(&State, &crate::workspace::Document, usize) -> Option<R>,
+    ) -> Result<Option<R>> {
+        let Some(path) = convert::path_of(uri) else {
+            return Ok(None);
+        };
+        with_state(&self.state, |s| {
+            let file = s.open.get(&path)?;
+            let doc = file.doc.as_ref()?;
+            let offset = convert::offset(&doc.line_index, &doc.text, pos, s.encoding);
+            f(s, doc, offset)
+        })
+    }
+}
+
+/// Parses the documents of each (root, documents) job off the lock, records
+/// them, then republishes every diagnostic (translations depend on the index).
+fn index_jobs(
+    state: &Mutex<State>,
+    publish: &UnboundedSender<Publish>,
+    jobs: Vec<(PathBuf, Vec<PathBuf>)>,
+) {
+    for (root, docs) in jobs {
+        let summaries = index_documents(&docs);
+        let list = with_state(state, |s| {
+            s.finish_index(&root, summaries);
+            s.all_diagnostics()
+        });
+        for p in list.into_iter().flatten() {
+            let _ = publish.send(p);
+        }
+    }
+}
+
+fn location(s: &State, loc: &ide::Location) -> Option<lsp::Location> {
+    let uri = convert::uri_of(&loc.path)?;
+    let range = if loc.range == (0..0) {
+        lsp::Range::default()
+    } else {
+        let (text, index) = s.text_of(&loc.path)?;
+        convert::range(&index, &text, &loc.range, s.encoding)
+    };
+    Some(lsp::Location { uri, range })
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
+        let encoding = convert::negotiate(offered);
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty()
+            && let Some(uri) = &params.root_uri
+        {
+            roots.extend(convert::path_of(uri));
+        }
+        let lints = lints_from(params.initialization_options.as_ref());
+        with_state(&self.state, |s| {
+            s.encoding = encoding;
+            s.client_lints = lints;
+            s.detached.config.lints = s.client_lints.clone();
+            s.roots = roots;
+        })?;
+        let sync = lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+            ..Default::default()
+        };
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                definition_provider: Some(lsp::OneOf::Left(true)),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "scholia".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        // Load the client's workspace folders off the async threads, then
+        // index their documents; `initialize` has already been answered.
+        let state = self.state.clone();
+        let publish = self.publish.clone();
+        tokio::task::spawn_blocking(move || {
+            let loaded = with_state(&state, |s| {
+                let roots = s.roots.clone();
+                let mut jobs = Vec::new();
+                for root in roots {
+                    if let (Some(r), docs) =
+                        s.ensure_workspace(&root.join(crate::workspace::CONFIG_FILE))
+                        && !docs.is_empty()
+                    {
+                        jobs.push((r, docs));
+                    }
+                }
+                (s.all_diagnostics(), jobs)
+            });
+            let Ok((list, jobs)) = loaded else { return };
+            for p in list {
+                let _ = publish.send(p);
+            }
+            index_jobs(&state, &publish, jobs);
+        });
+        // Registering file watchers is a request to the client: it runs in
+        // its own task, so this notification handler never waits on it.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let watchers = [
+                "**/*.scholia",
+                "**/scholia.toml",
+                "**/*.toml",
+                "**/*.json",
+                "**/*.bib",
+            ]
+            .into_iter()
+            .map(|g| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(g.into()),
+                kind: None,
+            })
+            .collect();
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+            let registration = lsp::Registration {
+                id: "scholia-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            let _ = client.register_capability(vec![registration]).await;
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let Some(path) = convert::path_of(&doc.uri) else {
+            eprintln!("scholia: ignoring {} (not a file: URI)", doc.uri.as_str());
+            return;
+        };
+        let result = with_state(&self.state, |s| {
+            let (root, to_index) = s.ensure_workspace(&path);
+            s.open_file(path.clone(), doc.uri.clone(), doc.version, doc.text);
+            let jobs: Vec<_> = match root {
+                Some(root) if !to_index.is_empty() => vec![(root, to_index)],
+                _ => Vec::new(),
+            };
+            (s.all_diagnostics(), jobs)
+        });
+        if let Ok((list, jobs)) = result {
+            self.send(list);
+            self.index_in_background(jobs);
+        }
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let Some(path) = convert::path_of(&params.text_document.uri) else {
+            return;
+        };
+        let version = params.text_document.version;
+        let result = with_state(&self.state, |s| {
+            if !s.change_file(&path, version, params.content_changes) {
+                eprintln!(
+                    "scholia: didChange for {} which is not open; ignored",
+                    path.display()
+                );
+                return Vec::new();
+            }
+            if s.open.get(&path).is_some_and(|f| f.doc.is_some()) {
+                // A document: itself, and open translations of it.
+                let mut list: Vec<Publish> = s.diagnostics_of(&path).into_iter().collect();
+                let ws = s.workspace_of(&path);
+                let dependents: Vec<PathBuf> = ws
+                    .translations_of(&path)
+                    .filter(|p| s.open.contains_key(*p))
+                    .cloned()
+                    .collect();
+                list.extend(dependents.iter().filter_map(|p| s.diagnostics_of(p)));
+                list
+            } else {
+                // A registry or bibliography file: everything may change.
+                s.all_diagnostics()
+            }
+        });
+        if let Ok(list) = result {
+            self.send(list);
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Some(path) = convert::path_of(&uri) else {
+            return;
+        };
+        let result = with_state(&self.state, |s| {
+            let closed = s.close_file(&path);
+            let mut list = s.all_diagnostics();
+            if closed.is_some_and(|f| f.doc.is_some()) {
+                list.push(Publish {
+                    uri: uri.clone(),
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+            list
+        });
+        if let Ok(list) = result {
+            self.send(list);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let changes: Vec<(PathBuf, lsp::FileChangeType)> = params
+            .changes
+            .iter()
+            .filter_map(|c| Some((convert::path_of(&c.uri)?, c.typ)))
+            .collect();
+        let result = with_state(&self.state, |s| {
+            let jobs = s.files_changed(&changes);
+            (s.all_diagnostics(), jobs)
+        });
+        if let Ok((list, jobs)) = result {
+            self.send(list);
+            self.index_in_background(jobs);
+        }
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let p = params.text_document_position_params;
+        self.at(&p.text_document.uri, p.position, |s, doc, offset| {
+            let ws = s.workspace_of(&doc.path);
+            let h = ide::hover::hover(doc, ws, offset)?;
+            Some(lsp::Hover {
+                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(convert::range(
+                    &doc.line_index,
+                    &doc.text,
+                    &h.range,
+                    s.encoding,
+                )),
+            })
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        self.at(&p.text_document.uri, p.position, |s, doc, offset| {
+            let ws = s.workspace_of(&doc.path);
+            let locations: Vec<lsp::Location> = ide::definition::definition(doc, ws, offset)
+                .iter()
+                .filter_map(|l| location(s, l))
+                .collect();
+            match locations.len() {
+                0 => None,
+                1 => Some(lsp::GotoDefinitionResponse::Scalar(
+                    locations.into_iter().next().expect("one location"),
+                )),
+                _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
+            }
+        })
+    }
+}

@@ -1,0 +1,392 @@
+//! The server's state: loaded workspaces and open files. Every method is
+//! synchronous and runs under the server's one lock; what must be published
+//! comes back as a list of `Publish` messages.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+use tree_sitter::{InputEdit, Tree};
+
+use super::convert;
+use crate::diagnostics::{self, Lints};
+use crate::syntax;
+use crate::text::{Encoding, LineIndex};
+use crate::workspace::{self, DocSummary, Document, Workspace};
+
+/// Diagnostics to send for one file.
+#[derive(Debug)]
+pub struct Publish {
+    pub uri: lsp::Uri,
+    pub diagnostics: Vec<lsp::Diagnostic>,
+    pub version: Option<i32>,
+}
+
+/// A file the editor holds open.
+pub struct OpenFile {
+    pub uri: lsp::Uri,
+    pub version: i32,
+    pub rope: Rope,
+    /// A `.scholia` document, analysed; `None` for other files (registry,
+    /// bibliography, `scholia.toml`), whose text is in `rope`.
+    pub doc: Option<Document>,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub encoding: Encoding,
+    /// Severities from the client (`initializationOptions.lint`), used where
+    /// a workspace's `[lint]` says nothing.
+    pub client_lints: Lints,
+    /// Loaded workspaces by root.
+    pub workspaces: BTreeMap<PathBuf, Workspace>,
+    /// For documents outside every workspace.
+    pub detached: Workspace,
+    /// Open files by path.
+    pub open: HashMap<PathBuf, OpenFile>,
+    /// The client's workspace folders.
+    pub roots: Vec<PathBuf>,
+    /// Roots whose document index is being built in the background.
+    pub indexing: Vec<PathBuf>,
+}
+
+impl State {
+    /// The root of the workspace `path` belongs to, loading it if needed.
+    /// Returns the root and the document paths to index when newly loaded.
+    pub fn ensure_workspace(&mut self, path: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
+        let Some(root) = workspace::find_root(path) else {
+            return (None, Vec::new());
+        };
+        if self.workspaces.contains_key(&root) {
+            return (Some(root), Vec::new());
+        }
+        let to_index = self.load_workspace(&root);
+        (Some(root), to_index)
+    }
+
+    /// (Re)loads the workspace at `root`; returns its documents to index.
+    pub fn load_workspace(&mut self, root: &Path) -> Vec<PathBuf> {
+        let (mut ws, docs) = Workspace::open(root);
+        ws.config.lints = ws.config.lints.or(&self.client_lints);
+        // Files open in the editor count as the editor holds them.
+        let open_aux: HashMap<PathBuf, String> = self
+            .open
+            .iter()
+            .filter(|(_, f)| f.doc.is_none())
+            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .collect();
+        if !open_aux.is_empty() {
+            ws.reload_registry_with(&open_aux);
+            ws.reload_bibliography_with(&open_aux);
+        }
+        for (path, f) in &self.open {
+            if let Some(doc) = &f.doc
+                && path.starts_with(root)
+            {
+                ws.set_doc(path.clone(), DocSummary::of(doc));
+            }
+        }
+        self.workspaces.insert(root.to_path_buf(), ws);
+        self.indexing.push(root.to_path_buf());
+        docs
+    }
+
+    /// Records the summaries of documents indexed in the background; open
+    /// documents keep the editor's version.
+    pub fn finish_index(&mut self, root: &Path, summaries: Vec<(PathBuf, DocSummary)>) {
+        self.indexing.retain(|r| r != root);
+        let Some(ws) = self.workspaces.get_mut(root) else {
+            return;
+        };
+        for (path, summary) in summaries {
+            if !self.open.contains_key(&path) {
+                ws.set_doc(path, summary);
+            }
+        }
+    }
+
+    pub fn workspace_of(&self, path: &Path) -> &Workspace {
+        self.workspaces
+            .iter()
+            .filter(|(root, _)| path.starts_with(root))
+            .max_by_key(|(root, _)| root.as_os_str().len())
+            .map(|(_, ws)| ws)
+            .unwrap_or(&self.detached)
+    }
+
+    fn workspace_of_mut(&mut self, path: &Path) -> Option<&mut Workspace> {
+        self.workspaces
+            .iter_mut()
+            .filter(|(root, _)| path.starts_with(root))
+            .max_by_key(|(root, _)| root.as_os_str().len())
+            .map(|(_, ws)| ws)
+    }
+
+    pub fn open_file(&mut self, path: PathBuf, uri: lsp::Uri, version: i32, text: String) {
+        let doc = is_document(&path).then(|| Document::new(path.clone(), text.clone()));
+        if let Some(doc) = &doc {
+            let summary = DocSummary::of(doc);
+            if let Some(ws) = self.workspace_of_mut(&path) {
+                ws.set_doc(path.clone(), summary);
+            }
+        }
+        let rope = Rope::from_str(&text);
+        self.open.insert(
+            path.clone(),
+            OpenFile {
+                uri,
+                version,
+                rope,
+                doc,
+            },
+        );
+        self.aux_changed(&path);
+    }
+
+    /// Applies `didChange` content changes in order: each edits the rope and
+    /// the old tree (positions computed before that change); then one
+    /// incremental parse. Returns false when the file is not open.
+    pub fn change_file(
+        &mut self,
+        path: &Path,
+        version: i32,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    ) -> bool {
+        let enc = self.encoding;
+        let Some(file) = self.open.get_mut(path) else {
+            return false;
+        };
+        let mut tree: Option<Tree> = file.doc.as_ref().map(|d| d.tree.clone());
+        for change in changes {
+            match change.range {
+                None => {
+                    file.rope = Rope::from_str(&change.text);
+                    tree = None;
+                }
+                Some(range) => {
+                    let rope = &mut file.rope;
+                    let start = convert::rope_offset(rope, range.start, enc);
+                    let end = convert::rope_offset(rope, range.end, enc).max(start);
+                    let start_position = convert::rope_point(rope, start);
+                    let old_end_position = convert::rope_point(rope, end);
+                    let start_char = rope.byte_to_char(start);
+                    let end_char = rope.byte_to_char(end);
+                    rope.remove(start_char..end_char);
+                    rope.insert(start_char, &change.text);
+                    let new_end = start + change.text.len();
+                    if let Some(t) = tree.as_mut() {
+                        t.edit(&InputEdit {
+                            start_byte: start,
+                            old_end_byte: end,
+                            new_end_byte: new_end,
+                            start_position,
+                            old_end_position,
+                            new_end_position: convert::rope_point(rope, new_end),
+                        });
+                    }
+                }
+            }
+        }
+        file.version = version;
+        if file.doc.is_some() {
+            let tree = syntax::parse_rope(&file.rope, tree.as_ref());
+            let doc = Document::from_tree(path.to_path_buf(), file.rope.to_string(), tree);
+            let summary = DocSummary::of(&doc);
+            file.doc = Some(doc);
+            if let Some(ws) = self.workspace_of_mut(path) {
+                ws.set_doc(path.to_path_buf(), summary);
+            }
+        }
+        self.aux_changed(path);
+        true
+    }
+
+    pub fn close_file(&mut self, path: &Path) -> Option<OpenFile> {
+        let file = self.open.remove(path)?;
+        if file.doc.is_some() {
+            // The file on disk is the truth again.
+            let summary = workspace::read_text(path)
+                .ok()
+                .map(|text| DocSummary::of(&Document::new(path.to_path_buf(), text)));
+            if let Some(ws) = self.workspace_of_mut(path) {
+                match summary {
+                    Some(s) => ws.set_doc(path.to_path_buf(), s),
+                    None => ws.remove_doc(path),
+                }
+            }
+        } else {
+            self.aux_changed(path);
+        }
+        Some(file)
+    }
+
+    /// When `path` is a registry or bibliography file of a workspace, reloads
+    /// that part with the editor's text of every open file.
+    fn aux_changed(&mut self, path: &Path) {
+        let open_aux: HashMap<PathBuf, String> = self
+            .open
+            .iter()
+            .filter(|(_, f)| f.doc.is_none())
+            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .collect();
+        let Some(ws) = self.workspace_of_mut(path) else {
+            return;
+        };
+        if ws.registry_files.iter().any(|p| p == path) {
+            ws.reload_registry_with(&open_aux);
+        } else if ws.bibliography_files.iter().any(|p| p == path) {
+            ws.reload_bibliography_with(&open_aux);
+        }
+    }
+
+    /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns
+    /// the roots whose documents must be indexed anew.
+    pub fn files_changed(
+        &mut self,
+        changes: &[(PathBuf, lsp::FileChangeType)],
+    ) -> Vec<(PathBuf, Vec<PathBuf>)> {
+        let mut reload_roots: Vec<PathBuf> = Vec::new();
+        for (path, kind) in changes {
+            let Some(root) = self
+                .workspaces
+                .keys()
+                .filter(|r| path.starts_with(r))
+                .max_by_key(|r| r.as_os_str().len())
+                .cloned()
+            else {
+                continue;
+            };
+            let is_config = path
+                .file_name()
+                .is_some_and(|n| n == workspace::CONFIG_FILE);
+            let created_or_deleted = *kind != lsp::FileChangeType::CHANGED;
+            let ws = &self.workspaces[&root];
+            let is_aux = ws.registry_files.contains(path) || ws.bibliography_files.contains(path);
+            if is_config || (created_or_deleted && !is_document(path)) {
+                if !reload_roots.contains(&root) {
+                    reload_roots.push(root);
+                }
+            } else if is_aux {
+                if !self.open.contains_key(path) {
+                    self.aux_changed(path);
+                }
+            } else if is_document(path) && !self.open.contains_key(path) {
+                let ws = self.workspaces.get_mut(&root).expect("root is loaded");
+                match workspace::read_text(path) {
+                    Ok(text) if *kind != lsp::FileChangeType::DELETED => {
+                        let doc = Document::new(path.clone(), text);
+                        ws.set_doc(path.clone(), DocSummary::of(&doc));
+                    }
+                    _ => ws.remove_doc(path),
+                }
+            }
+        }
+        reload_roots
+            .into_iter()
+            .map(|root| {
+                let docs = self.load_workspace(&root);
+                (root, docs)
+            })
+            .collect()
+    }
+
+    /// Diagnostics of one open file (a document, or a registry/bibliography/
+    /// config file).
+    pub fn diagnostics_of(&self, path: &Path) -> Option<Publish> {
+        let file = self.open.get(path)?;
+        let enc = self.encoding;
+        let ws = self.workspace_of(path);
+        let list = match &file.doc {
+            Some(doc) => diagnostics::check(doc, ws)
+                .iter()
+                .map(|d| convert::diagnostic(&doc.line_index, &doc.text, d, enc))
+                .collect(),
+            None => {
+                let aux = ws.aux.get(path)?;
+                let mut ds = aux.diagnostics.clone();
+                diagnostics::finish(&mut ds, ws);
+                ds.iter()
+                    .map(|d| convert::diagnostic(&aux.line_index, &aux.text, d, enc))
+                    .collect()
+            }
+        };
+        Some(Publish {
+            uri: file.uri.clone(),
+            diagnostics: list,
+            version: Some(file.version),
+        })
+    }
+
+    /// Diagnostics of every open file, and of every registry, bibliography
+    /// and config file of the loaded workspaces (an empty list clears a
+    /// fixed one).
+    pub fn all_diagnostics(&self) -> Vec<Publish> {
+        let mut out: Vec<Publish> = self
+            .open
+            .keys()
+            .filter_map(|p| self.diagnostics_of(p))
+            .collect();
+        for ws in self.workspaces.values() {
+            for (path, aux) in &ws.aux {
+                if self.open.contains_key(path) {
+                    continue;
+                }
+                let Some(uri) = convert::uri_of(path) else {
+                    continue;
+                };
+                let mut ds = aux.diagnostics.clone();
+                diagnostics::finish(&mut ds, ws);
+                out.push(Publish {
+                    uri,
+                    diagnostics: ds
+                        .iter()
+                        .map(|d| convert::diagnostic(&aux.line_index, &aux.text, d, self.encoding))
+                        .collect(),
+                    version: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// The text and line index of any file of a workspace, for converting a
+    /// location in it: open files as the editor holds them, registry and
+    /// bibliography files from memory, other files from disk.
+    pub fn text_of(&self, path: &Path) -> Option<(String, LineIndex)> {
+        if let Some(f) = self.open.get(path) {
+            return Some(match &f.doc {
+                Some(d) => (d.text.clone(), d.line_index.clone()),
+                None => {
+                    let t = f.rope.to_string();
+                    let i = LineIndex::new(&t);
+                    (t, i)
+                }
+            });
+        }
+        let ws = self.workspace_of(path);
+        if let Some(aux) = ws.aux.get(path) {
+            return Some((aux.text.clone(), aux.line_index.clone()));
+        }
+        let text = workspace::read_text(path).ok()?;
+        let index = LineIndex::new(&text);
+        Some((text, index))
+    }
+}
+
+pub fn is_document(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == workspace::EXTENSION)
+}
+
+/// Parses documents for the index (run off the lock, in parallel).
+pub fn index_documents(paths: &[PathBuf]) -> Vec<(PathBuf, DocSummary)> {
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .filter_map(|p| {
+            let text = workspace::read_text(p).ok()?;
+            let doc = Document::new(p.clone(), text);
+            Some((p.clone(), DocSummary::of(&doc)))
+        })
+        .collect()
+}
