@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod ide;
+pub mod import;
 pub mod lsp;
 pub mod syntax;
 pub mod text;

@@ -29,6 +29,8 @@ enum Command {
         #[arg(long)]
         single_thread: bool,
     },
+    /// Turn an archive's plain-text export into a .scholia document.
+    Import(crate::import::ImportArgs),
     /// Serve the Language Server Protocol over stdio.
     Lsp {
         /// Accepted and ignored (editors pass it by habit).
@@ -69,6 +71,7 @@ pub fn main() -> i32 {
                 check::run(&paths, format)
             }
         }
+        Command::Import(args) => crate::import::run(&args),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
