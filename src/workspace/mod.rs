@@ -266,7 +266,7 @@ impl Workspace {
                     missing.push(Diagnostic::new(
                         Code::Config,
                         p.range.clone(),
-                        format!("`{}` names no file below {}", p.glob, root.display()),
+                        format!("`{}` names no file of this workspace", p.glob),
                     ));
                 }
             }
