@@ -64,7 +64,8 @@ local function check_server(scholia)
     end
   end
   if config and config.init_options then
-    health.info("init_options: " .. vim.inspect(config.init_options, { newline = " ", indent = "" }))
+    local ok, json = pcall(vim.json.encode, config.init_options)
+    health.info("init_options: " .. (ok and json or vim.inspect(config.init_options)))
   end
   local clients = vim.lsp.get_clients({ name = "scholia" })
   if #clients == 0 then
@@ -129,6 +130,12 @@ local function check_treesitter(scholia)
         "run scripts/sync-queries.sh in the plugin directory",
       })
     end
+  end
+
+  -- The front matter is injected as TOML (injections.scm); Neovim does not
+  -- bundle a TOML parser.
+  if loaded and not pcall(vim.treesitter.language.inspect, "toml") then
+    health.info("no TOML parser: the front matter is not highlighted as TOML (e.g. :TSInstall toml with nvim-treesitter)")
   end
 
   if not scholia.config.highlight then
