@@ -546,13 +546,16 @@ test(":checkhealth scholia runs and reports binary, parser and queries OK", func
   check(line_with("Neovim " .. tostring(vim.version()):match("^[%d.]+")), "the Neovim version", text)
 end)
 
--- A plain packpath install, in a second Neovim -------------------------------------
+-- Installs, each in a second Neovim ------------------------------------------------
 
-do
+--- Runs a second Neovim with its own XDG directories; each
+--- "STATUS<TAB>name<TAB>detail" line it prints is one test.
+local function run_child(title, args, prepare)
   local tmp = vim.fn.tempname()
-  local pack = tmp .. "/data/nvim/site/pack/scholia/start"
-  vim.fn.mkdir(pack, "p")
-  uv.fs_symlink(realpath(PLUGIN_DIR), pack .. "/scholia")
+  vim.fn.mkdir(tmp, "p")
+  if prepare then
+    prepare(tmp)
+  end
   local env = {
     XDG_DATA_HOME = tmp .. "/data",
     XDG_CONFIG_HOME = tmp .. "/config",
@@ -561,18 +564,15 @@ do
     SCHOLIA_BIN = BIN,
     SCHOLIA_SEEDS = SEEDS,
   }
-  local res = vim
-    .system({ vim.v.progpath, "--headless", "-u", "NORC", "-i", "NONE", "-l", TEST_DIR .. "/packpath_child.lua" }, {
-      env = env,
-      text = true,
-    })
-    :wait(60000)
+  local cmd = { vim.v.progpath, "--headless" }
+  vim.list_extend(cmd, args)
+  local res = vim.system(cmd, { env = env, text = true, cwd = REPO }):wait(90000)
   local any = false
   for line in (res.stdout or ""):gmatch("[^\n]+") do
     local status, name, detail = line:match("^(%u+)\t([^\t]*)\t?(.*)$")
     if status then
       any = true
-      test("packpath install: " .. name, function()
+      test(title .. ": " .. name, function()
         if status == "SKIP" then
           skip(detail)
         end
@@ -580,11 +580,21 @@ do
       end)
     end
   end
-  test("packpath install: the second Neovim ran to the end", function()
+  test(title .. ": the second Neovim ran to the end", function()
     check(any and res.code == 0, "exit 0 with results", { code = res.code, stdout = res.stdout, stderr = res.stderr })
   end)
   vim.fn.delete(tmp, "rf")
 end
+
+-- pack/scholia/start/scholia -> editors/nvim, no config at all.
+run_child("packpath install", { "-u", "NORC", "-i", "NONE", "-l", TEST_DIR .. "/packpath_child.lua" }, function(tmp)
+  local pack = tmp .. "/data/nvim/site/pack/scholia/start"
+  vim.fn.mkdir(pack, "p")
+  uv.fs_symlink(realpath(PLUGIN_DIR), pack .. "/scholia")
+end)
+
+-- The plugin loaded on the first FileType, as lazy.nvim's `ft` does.
+run_child("loaded on FileType", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/lateload_child.lua", SEED_REPORT })
 
 -- Done -------------------------------------------------------------------------
 
