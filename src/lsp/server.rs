@@ -14,6 +14,7 @@ use tower_lsp_server::ls_types::{self as lsp};
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
+use super::features;
 use super::state::{Publish, State, index_documents};
 use crate::diagnostics::{Code, Level, Lints};
 use crate::ide;
@@ -89,13 +90,8 @@ impl Server {
         pos: lsp::Position,
         f: impl FnOnce(&State, &crate::workspace::Document, usize) -> Option<R>,
     ) -> Result<Option<R>> {
-        let Some(path) = convert::path_of(uri) else {
-            return Ok(None);
-        };
         with_state(&self.state, |s| {
-            let file = s.open.get(&path)?;
-            let doc = file.doc.as_ref()?;
-            let offset = convert::offset(&doc.line_index, &doc.text, pos, s.encoding);
+            let (doc, offset) = features::doc_at(s, uri, pos)?;
             f(s, doc, offset)
         })
     }
@@ -109,7 +105,8 @@ fn index_jobs(
     jobs: Vec<(PathBuf, Vec<PathBuf>)>,
 ) {
     for (root, docs) in jobs {
-        let summaries = index_documents(&docs);
+        let enc = with_state(state, |s| s.encoding).unwrap_or_default();
+        let summaries = index_documents(&docs, enc);
         let list = with_state(state, |s| {
             s.finish_index(&root, summaries);
             s.all_diagnostics()
@@ -133,6 +130,7 @@ fn location(s: &State, loc: &ide::Location) -> Option<lsp::Location> {
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let client_caps = params.capabilities.clone();
         let offered = params
             .capabilities
             .general
@@ -163,14 +161,16 @@ impl LanguageServer for Server {
             change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
             ..Default::default()
         };
+        let mut capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(convert::encoding_kind(encoding)),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            ..Default::default()
+        };
+        features::register(&mut capabilities, &client_caps);
         Ok(lsp::InitializeResult {
-            capabilities: lsp::ServerCapabilities {
-                position_encoding: Some(convert::encoding_kind(encoding)),
-                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
-                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-                definition_provider: Some(lsp::OneOf::Left(true)),
-                ..Default::default()
-            },
+            capabilities,
             server_info: Some(lsp::ServerInfo {
                 name: "scholia".into(),
                 version: Some(env!("CARGO_PKG_VERSION").into()),
@@ -366,6 +366,100 @@ impl LanguageServer for Server {
                 )),
                 _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
             }
+        })
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        with_state(&self.state, |s| features::completion::completion(s, params))
+    }
+
+    async fn completion_resolve(&self, params: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
+        with_state(&self.state, |s| features::completion::resolve(s, params))
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        with_state(&self.state, |s| {
+            features::code_actions::code_action(s, params)
+        })
+    }
+
+    async fn code_action_resolve(&self, params: lsp::CodeAction) -> Result<lsp::CodeAction> {
+        with_state(&self.state, |s| features::code_actions::resolve(s, params))
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        with_state(&self.state, |s| features::folding::folding_range(s, params))
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        with_state(&self.state, |s| features::links::document_link(s, params))
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        with_state(&self.state, |s| features::references::references(s, params))
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        with_state(&self.state, |s| features::rename::rename(s, params))?
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        with_state(&self.state, |s| features::rename::prepare_rename(s, params))?
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        with_state(&self.state, |s| features::semantic_tokens::full(s, params))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        with_state(&self.state, |s| features::semantic_tokens::range(s, params))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        with_state(&self.state, |s| {
+            features::semantic_tokens::full_delta(s, params)
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        with_state(&self.state, |s| {
+            features::symbols::document_symbol(s, params)
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        with_state(&self.state, |s| {
+            features::symbols::workspace_symbol(s, params)
         })
     }
 }

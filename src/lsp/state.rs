@@ -68,6 +68,7 @@ impl State {
     /// (Re)loads the workspace at `root`; returns its documents to index.
     pub fn load_workspace(&mut self, root: &Path) -> Vec<PathBuf> {
         let (mut ws, docs) = Workspace::open(root);
+        ws.encoding = self.encoding;
         ws.config.lints = ws.config.lints.or(&self.client_lints);
         // Files open in the editor count as the editor holds them.
         let open_aux: HashMap<PathBuf, String> = self
@@ -206,9 +207,9 @@ impl State {
         let file = self.open.remove(path)?;
         if file.doc.is_some() {
             // The file on disk is the truth again.
-            let summary = workspace::read_text(path)
-                .ok()
-                .map(|text| DocSummary::of(&Document::new(path.to_path_buf(), text)));
+            let summary = workspace::read_text(path).ok().map(|text| {
+                DocSummary::indexed(&Document::new(path.to_path_buf(), text), self.encoding)
+            });
             if let Some(ws) = self.workspace_of_mut(path) {
                 match summary {
                     Some(s) => ws.set_doc(path.to_path_buf(), s),
@@ -276,7 +277,7 @@ impl State {
                 match workspace::read_text(path) {
                     Ok(text) if *kind != lsp::FileChangeType::DELETED => {
                         let doc = Document::new(path.clone(), text);
-                        ws.set_doc(path.clone(), DocSummary::of(&doc));
+                        ws.set_doc(path.clone(), DocSummary::indexed(&doc, self.encoding));
                     }
                     _ => ws.remove_doc(path),
                 }
@@ -379,14 +380,14 @@ pub fn is_document(path: &Path) -> bool {
 }
 
 /// Parses documents for the index (run off the lock, in parallel).
-pub fn index_documents(paths: &[PathBuf]) -> Vec<(PathBuf, DocSummary)> {
+pub fn index_documents(paths: &[PathBuf], enc: Encoding) -> Vec<(PathBuf, DocSummary)> {
     use rayon::prelude::*;
     paths
         .par_iter()
         .filter_map(|p| {
             let text = workspace::read_text(p).ok()?;
             let doc = Document::new(p.clone(), text);
-            Some((p.clone(), DocSummary::of(&doc)))
+            Some((p.clone(), DocSummary::indexed(&doc, enc)))
         })
         .collect()
 }
