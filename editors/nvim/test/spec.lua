@@ -163,14 +163,20 @@ local function open(path)
   return buf
 end
 
---- A request through Neovim's client at a buffer position.
+--- A request through Neovim's client at a buffer position (0-based row,
+--- byte column).
 local function request(buf, method, row, col)
   local client = client_of(buf)
   check(client ~= nil, "a scholia client attached to " .. vim.api.nvim_buf_get_name(buf), "none")
-  local win = vim.fn.bufwinid(buf)
-  check(win ~= -1, "the buffer shown in a window", "not shown")
-  vim.api.nvim_win_set_cursor(win, { row + 1, col })
-  local params = vim.lsp.util.make_position_params(win, client.offset_encoding)
+  -- Built by hand rather than from the cursor: a position just past the end
+  -- of a line (after a typed `[[`) is no normal-mode cursor position.
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(buf),
+    position = {
+      line = row,
+      character = vim.lsp.util.character_offset(buf, row, col, client.offset_encoding),
+    },
+  }
   local responses, err = vim.lsp.buf_request_sync(buf, method, params, TIMEOUT)
   check(responses ~= nil, method .. " answered", err or "timeout")
   local response = responses[client.id]
@@ -467,15 +473,37 @@ test("completion after `[[` lists registry entries", function()
   check(ok, "a completion answer", result)
   local items = result and (result.items or result) or {}
   check(#items > 0, "completion items", result)
-  local texts = {}
-  for _, item in ipairs(items) do
-    local edit = item.textEdit and item.textEdit.newText or ""
-    texts[#texts + 1] = table.concat({ item.label or "", item.filterText or "", item.insertText or "", edit, item.detail or "" }, "\0")
-  end
-  local function listed(entry)
-    for _, t in ipairs(texts) do
-      if t:find(entry.id, 1, true) or (entry.name and t:find(entry.name, 1, true)) then
+  -- An entry is listed when an item's label, filterText, insertText or
+  -- edit holds its id or name as a whole word (`un` is not listed by
+  -- `un-general-assembly`).
+  local function has_word(field, word)
+    local init = 1
+    while field and word do
+      local s, e = field:find(word, init, true)
+      if not s then
+        return false
+      end
+      local before, after = field:sub(s - 1, s - 1), field:sub(e + 1, e + 1)
+      if s == 1 then
+        before = ""
+      end
+      if not before:match("[%w-]") and not after:match("[%w-]") then
         return true
+      end
+      init = s + 1
+    end
+    return false
+  end
+  local function names(field, e)
+    return has_word(field, e.id) or has_word(field, e.name)
+  end
+  local function listed(e)
+    for _, item in ipairs(items) do
+      local edit = item.textEdit and item.textEdit.newText
+      for _, field in ipairs({ item.label, item.filterText, item.insertText, edit }) do
+        if names(field, e) then
+          return true
+        end
       end
     end
     return false
