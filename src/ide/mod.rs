@@ -1,8 +1,13 @@
 //! Features, one module each, on byte offsets and our own types. The LSP
 //! layer only converts positions and calls these.
 
+pub mod completion;
 pub mod definition;
+pub mod folding;
 pub mod hover;
+pub mod links;
+pub mod semantic_tokens;
+pub mod symbols;
 
 use std::ops::Range;
 use std::path::PathBuf;
