@@ -45,6 +45,8 @@ pub struct State {
     pub detached: Workspace,
     /// Open files by path.
     pub open: HashMap<PathBuf, OpenFile>,
+    /// Whether the client takes `$/progress` (window.workDoneProgress).
+    pub progress_supported: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -349,6 +351,24 @@ impl State {
             }
         }
         out
+    }
+
+    /// An `ide::Location` as an LSP location: from its span when the index
+    /// has one, else from the file's text (open, in memory, or on disk).
+    pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
+        let uri = convert::uri_of(&loc.path)?;
+        let range = match (&loc.span, loc.range == (0..0)) {
+            (Some(span), _) => lsp::Range::new(
+                lsp::Position::new(span.start.line, span.start.col),
+                lsp::Position::new(span.end.line, span.end.col),
+            ),
+            (None, true) => lsp::Range::default(),
+            (None, false) => {
+                let (text, index) = self.text_of(&loc.path)?;
+                convert::range(&index, &text, &loc.range, self.encoding)
+            }
+        };
+        Some(lsp::Location { uri, range })
     }
 
     /// The text and line index of any file of a workspace, for converting a
