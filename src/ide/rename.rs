@@ -71,6 +71,28 @@ pub fn prepare_in_registry(
     }
 }
 
+/// A mention target as written (from the open document, or the index).
+fn written_target<'a>(
+    ws: &Workspace,
+    path: &Path,
+    target: &Location,
+    open: &impl Fn(&Path) -> Option<&'a Document>,
+) -> String {
+    match open(path) {
+        Some(doc) => doc.text[target.range.clone()].to_string(),
+        None => ws
+            .docs
+            .get(path)
+            .and_then(|s| {
+                s.mentions
+                    .iter()
+                    .find(|o| o.target == target.range)
+                    .map(|o| s.mention_targets[o.index as usize].clone())
+            })
+            .unwrap_or_default(),
+    }
+}
+
 fn valid_label(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -142,40 +164,19 @@ pub fn rename<'a>(
             }];
             for path in ws.documents_mentioning(*i) {
                 for (_, target, has_display) in mentions_of(ws, *i, path, &open) {
-                    let written = match open(path) {
-                        Some(doc) => doc.text[target.range.clone()].to_string(),
-                        None => String::new(),
-                    };
-                    // Only mentions written with the id change; the index
-                    // keeps targets folded, so compare through `resolve`'s
-                    // rule: the target equals the id, case-insensitively.
-                    let is_id = match open(path) {
-                        Some(_) => written.eq_ignore_ascii_case(&e.id),
-                        None => ws.docs.get(path).is_some_and(|s| {
-                            s.mentions.iter().any(|o| {
-                                o.target == target.range
-                                    && s.mention_targets[o.index as usize]
-                                        .eq_ignore_ascii_case(&e.id)
-                            })
-                        }),
-                    };
-                    if !is_id {
+                    let written = written_target(ws, path, &target, &open);
+                    let is_id = written.eq_ignore_ascii_case(&e.id);
+                    // A target that is also a name or alias keeps resolving
+                    // after the rename: leave it as written.
+                    let also_a_name = ws.registry.names_of(*i).any(|n| n.eq_ignore_ascii_case(&written));
+                    if !is_id || also_a_name {
                         continue;
                     }
                     let new_text = if has_display {
                         new_name.to_string()
                     } else {
                         // Keep the text the reader sees.
-                        let shown = match open(path) {
-                            Some(_) => written,
-                            None => ws.docs[path]
-                                .mentions
-                                .iter()
-                                .find(|o| o.target == target.range)
-                                .map(|o| ws.docs[path].mention_targets[o.index as usize].clone())
-                                .unwrap_or_else(|| e.id.clone()),
-                        };
-                        format!("{new_name}|{shown}")
+                        format!("{new_name}|{written}")
                     };
                     edits.push(Edit {
                         location: target,
