@@ -270,6 +270,27 @@ fn bibtex_errors_and_duplicates_across_files() {
 }
 
 #[test]
+fn bibtex_strings_across_files_and_unclosed_entries() {
+    check_load(
+        &["uses.bib", "strings.bib"],
+        expect![[r#"
+        pravda-1950 [article] uses.bib:1:1-6:2 key 1:10-1:21
+          title: On the Situation in Korea
+          "On the Situation in Korea," Pravda (5 July 1950): 1.
+        closed-after [misc] uses.bib:10:1-10:72 key 10:7-10:19
+          title: Closed
+          "Closed," 1951, Local Override.
+        local [misc] uses.bib:13:1-13:51 key 13:7-13:12
+          title: Local
+          "Local," Local Override.
+        --- diagnostics
+        uses.bib:8:1-8:60 bibliography error: entry not closed: expected comma before the next entry
+        uses.bib:15:74-15:80 bibliography error: unknown abbreviation "broken"
+    "#]],
+    );
+}
+
+#[test]
 fn get_and_cite_with_locators() {
     let (bibliography, diags) = Bibliography::load(&fixtures(&["sources.json", "sources.bib"]));
     assert!(diags.is_empty(), "{diags:?}");
@@ -337,6 +358,30 @@ fn empty_input() {
     let (bibliography, diags) = Bibliography::load(&files);
     assert!(bibliography.is_empty(), "{:?}", bibliography.entries);
     assert!(diags.is_empty(), "{diags:?}");
+}
+
+#[test]
+fn bom_and_crlf() {
+    let bib = "\u{feff}@book{crlf,\r\n  title = {A\r\n  Title},\r\n  year = 1950,\r\n}\r\n";
+    let json = "\u{feff}[\r\n  {\"id\": \"j\",\r\n   \"title\": \"T\"}\r\n]\r\n";
+    let files = vec![
+        (PathBuf::from("crlf.bib"), bib.to_string()),
+        (PathBuf::from("crlf.json"), json.to_string()),
+    ];
+    let (bibliography, diags) = Bibliography::load(&files);
+    assert!(diags.is_empty(), "{diags:?}");
+    let e = bibliography.get("crlf").unwrap();
+    assert_eq!(e.formatted, "A Title, 1950.");
+    assert_eq!(&bib[e.key_range.clone()], "crlf");
+    assert!(bib[e.range.clone()].starts_with("@book") && bib[e.range.clone()].ends_with('}'));
+    let j = bibliography.get("j").unwrap();
+    assert_eq!(&json[j.key_range.clone()], "j");
+    assert_eq!(
+        &json[j.range.clone()],
+        "{\"id\": \"j\",\r\n   \"title\": \"T\"}"
+    );
+    assert_eq!(j.formatted, "\"T.\"");
+    assert_eq!(bibliography.cite(j, Some("5")), "\"T,\" 5.");
 }
 
 #[test]

@@ -377,6 +377,9 @@ fn resolve_by_id_name_alias_variant() {
         "korea",
         "Kim",
         "Stalin ",
+        "Joseph\n   Stalin",
+        "  Joseph  Stalin ",
+        "Joseph\nStalinx",
         "Zhou Enla",
         "nobody",
         "",
@@ -406,7 +409,10 @@ fn resolve_by_id_name_alias_variant() {
         "Chairman" → ambiguous mao-zedong, chair-a, chair-b, chair-c, chair-d
         "korea" → unique korea
         "Kim" → ambiguous kim-il-sung, another-kim
-        "Stalin " → unknown
+        "Stalin " → unique stalin
+        "Joseph\n   Stalin" → unique stalin
+        "  Joseph  Stalin " → unique stalin
+        "Joseph\nStalinx" → unknown
         "Zhou Enla" → unknown
         "nobody" → unknown
         "" → unknown
@@ -545,6 +551,24 @@ fn empty_and_missing_input() {
     let (registry, diags) = Registry::load(&files);
     assert!(registry.is_empty() && diags.is_empty());
     assert_eq!(registry.resolve("x"), Resolution::Unknown);
+}
+
+#[test]
+fn bom_and_crlf() {
+    let text = "\u{feff}[person.a]\r\nname = \"A Person\"\r\naliases = [\"AP\"]\r\n\r\n[person.b]\r\nname = 5\r\n";
+    let files = vec![(PathBuf::from("crlf.toml"), text.to_string())];
+    let (registry, diags) = Registry::load(&files);
+    let e = registry.get("a").unwrap();
+    assert_eq!(&text[e.id_range.clone()], "a");
+    assert_eq!(
+        &text[e.range.clone()],
+        "[person.a]\r\nname = \"A Person\"\r\naliases = [\"AP\"]"
+    );
+    assert_eq!(e.aliases, ["AP"]);
+    expect![[r#"
+        crlf.toml:6:8-6:9 registry error: `name` must be a string, not an integer
+    "#]]
+    .assert_eq(&render_diagnostics(&files, &diags));
 }
 
 #[test]

@@ -52,19 +52,28 @@ impl Bibliography {
     /// else CSL-JSON. Problems (code `bibliography`) come back per file;
     /// the valid entries of a broken file are kept where possible.
     pub fn load(files: &[(PathBuf, String)]) -> (Bibliography, Vec<(PathBuf, Diagnostic)>) {
+        // Like BibTeX, which reads every file as one, a `@string` of one
+        // file is usable in the others.
+        let strings = files
+            .iter()
+            .enumerate()
+            .filter(|(_, (path, _))| is_bibtex(path))
+            .flat_map(|(i, (_, text))| {
+                string_definitions(text)
+                    .into_iter()
+                    .map(move |(k, d)| (i, k, d))
+            })
+            .collect();
         let mut loader = Loader {
             files,
             entries: Vec::new(),
             diagnostics: Vec::new(),
             first_keys: HashMap::new(),
             line_starts: vec![None; files.len()],
+            strings,
         };
         for (index, (path, text)) in files.iter().enumerate() {
-            let is_bibtex = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("bib") || e.eq_ignore_ascii_case("bibtex"));
-            if is_bibtex {
+            if is_bibtex(path) {
                 loader.bibtex(index, text);
             } else {
                 loader.csl_json(index, text);
@@ -106,6 +115,37 @@ impl Bibliography {
     pub fn cite(&self, entry: &BibEntry, locator: Option<&str>) -> String {
         cite(&entry.formatted, entry.locator_at, locator)
     }
+}
+
+fn is_bibtex(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("bib") || e.eq_ignore_ascii_case("bibtex"))
+}
+
+/// The `@string` abbreviations of a BibTeX file: (key, `@string{key = …}`
+/// as written).
+fn string_definitions(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for chunk in chunks_of(text) {
+        let chunk = &text[chunk];
+        if !chunk
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("@string"))
+        {
+            continue;
+        }
+        if let Ok(raw) = RawBibliography::parse(chunk) {
+            for pair in &raw.abbreviations {
+                let value = &chunk[pair.value.span.clone()];
+                out.push((
+                    pair.key.v.to_string(),
+                    format!("@string{{{} = {value}}}\n", pair.key.v),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Puts `locator` at the end of the reference proper (`at`), before its
@@ -150,6 +190,8 @@ struct Loader<'a> {
     /// key → (file index, offset of the key) of its first definition.
     first_keys: HashMap<String, (usize, usize)>,
     line_starts: Vec<Option<Vec<usize>>>,
+    /// Every `@string` of the BibTeX files: (file index, key, definition).
+    strings: Vec<(usize, String, String)>,
 }
 
 impl Loader<'_> {
@@ -343,26 +385,36 @@ impl Loader<'_> {
         let chunks = chunks_of(text);
         let mut src = text.to_string();
         let mut report = |at: Range<usize>, message: String| {
-            // An error at the very end is an entry that is never closed:
-            // report it on that entry's first line.
-            if text[at.start..].trim().is_empty()
-                && let Some(chunk) = chunk_at(&chunks, at.start)
-            {
-                let line = text[chunk.clone()]
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end();
-                let range = chunk.start..chunk.start + line.len();
-                problems.push((
-                    range,
-                    format!("entry not closed: {message} at the end of the file"),
-                ));
-            } else {
-                problems.push((at, message));
+            // An error at the end of an entry's region is an entry that is
+            // not closed: report it on the entry's first line.
+            match chunk_at(&chunks, at.start) {
+                Some(chunk) if text[at.start..chunk.end].trim().is_empty() => {
+                    let line = text[chunk.clone()].lines().next().unwrap_or_default();
+                    let range = chunk.start..chunk.start + line.trim_end().len();
+                    let place = if chunk.end == text.len() {
+                        "at the end of the file"
+                    } else {
+                        "before the next entry"
+                    };
+                    problems.push((range, format!("entry not closed: {message} {place}")));
+                }
+                _ => problems.push((at, message)),
             }
         };
-        // 1. Syntax: blank out each entry the parser stops at, until it parses.
+        // 1. Syntax. When the file does not parse, each region that starts
+        // with `@` is parsed alone and blanked out if it fails.
+        if RawBibliography::parse(&src).is_err() {
+            for chunk in &chunks {
+                if let Err(error) = RawBibliography::parse(&text[chunk.clone()]) {
+                    let at = clamp(&error.span, chunk.len());
+                    report(
+                        chunk.start + at.start..chunk.start + at.end,
+                        error.kind.to_string(),
+                    );
+                    src = blank(&src, chunk.clone());
+                }
+            }
+        }
         let raw_entries: Vec<RawSpans> = loop {
             match RawBibliography::parse(&src) {
                 Ok(raw) => break raw.entries.iter().map(|e| RawSpans::new(text, e)).collect(),
@@ -396,10 +448,41 @@ impl Loader<'_> {
             report(at, message.clone());
             src = blank(&src, entry.range);
         }
-        // 4. Abbreviations: blank out what fails.
+        // 4. Abbreviations, with those of the other files appended (past
+        // the end, so no offset moves): blank out what fails.
+        let own: Vec<String> = string_definitions(text)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        let mut borrowed: Vec<&str> = Vec::new();
+        let mut keys: Vec<&str> = Vec::new();
+        for (other, key, definition) in &self.strings {
+            if *other != file && !own.contains(key) && !keys.contains(&key.as_str()) {
+                borrowed.push(definition);
+                keys.push(key);
+            }
+        }
+        let append = |src: &mut String, borrowed: &[&str]| {
+            src.truncate(text.len());
+            if !borrowed.is_empty() {
+                src.push('\n');
+                borrowed.iter().for_each(|d| src.push_str(d));
+            }
+        };
+        append(&mut src, &borrowed);
         let bibliography = loop {
             match biblatex::Bibliography::parse(&src) {
                 Ok(bibliography) => break bibliography,
+                Err(error) if error.span.start > text.len() && !borrowed.is_empty() => {
+                    // A borrowed definition fails: do without it.
+                    let mut end = text.len() + 1;
+                    let failing = borrowed.iter().position(|d| {
+                        end += d.len();
+                        error.span.start < end
+                    });
+                    borrowed.remove(failing.unwrap_or(borrowed.len() - 1));
+                    append(&mut src, &borrowed);
+                }
                 Err(error) => {
                     let at = clamp(&error.span, text.len());
                     report(at.clone(), error.kind.to_string());
@@ -567,8 +650,15 @@ fn chunks_of(text: &str) -> Vec<Range<usize>> {
     starts.iter().zip(ends).map(|(&s, e)| s..e).collect()
 }
 
+/// The region an error at `offset` belongs to; an offset at the very start
+/// of a region belongs to the region before (which ran into it).
 fn chunk_at(chunks: &[Range<usize>], offset: usize) -> Option<Range<usize>> {
-    chunks.iter().rev().find(|c| c.start <= offset).cloned()
+    chunks
+        .iter()
+        .rev()
+        .find(|c| c.start < offset)
+        .or_else(|| chunks.first().filter(|c| c.start == offset))
+        .cloned()
 }
 
 /// `text` with `region` replaced by spaces (line breaks kept, so every

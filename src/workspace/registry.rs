@@ -342,7 +342,24 @@ impl Registry {
 
     /// A mention target: an id first, then any name or alias,
     /// case-insensitively and exactly; last, an id written in other case.
+    /// When nothing matches and the target has line breaks or runs of
+    /// spaces (a mention wrapped across lines), it is tried again with its
+    /// whitespace collapsed to single spaces.
     pub fn resolve(&self, target: &str) -> Resolution {
+        match self.resolve_exact(target) {
+            Resolution::Unknown => {
+                let collapsed = target.split_whitespace().collect::<Vec<_>>().join(" ");
+                if collapsed != target && !collapsed.is_empty() {
+                    self.resolve_exact(&collapsed)
+                } else {
+                    Resolution::Unknown
+                }
+            }
+            found => found,
+        }
+    }
+
+    fn resolve_exact(&self, target: &str) -> Resolution {
         if let Some(i) = self.index_of(target) {
             return Resolution::Unique(i);
         }
