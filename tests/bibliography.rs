@@ -301,6 +301,8 @@ fn get_and_cite_with_locators() {
         bibliography.get("APRF-45-1-343").is_none(),
         "keys are case-sensitive"
     );
+    let rebuilt = Bibliography::from_entries(bibliography.entries.clone());
+    assert_eq!(rebuilt.get("kim-thesis"), bibliography.get("kim-thesis"));
     let mut out = String::new();
     for (key, locator) in [
         ("aprf-45-1-343", Some("ll. 97-103")),

@@ -463,6 +463,17 @@ fn get_index_names_and_summary() {
     "#]]
     .assert_debug_eq(&summaries);
     assert_eq!(registry.get("un").unwrap().kind, Kind::Organization);
+    // Indexes rebuilt from entities alone answer the same.
+    let rebuilt = Registry::from_entities(registry.entities.clone());
+    for target in ["zhou-enlai", "Chou Enlai", "lüshun", "UN", "nobody"] {
+        assert_eq!(
+            rebuilt.resolve(target),
+            registry.resolve(target),
+            "{target}"
+        );
+    }
+    let text = "Zhou and Stalin in Port Arthur";
+    assert_eq!(rebuilt.find_names(text), registry.find_names(text));
 }
 
 /// The text with every match bracketed and the ids of its entries.
@@ -652,4 +663,25 @@ fn two_hundred_thousand_entries() {
         ]
     "#]]
     .assert_debug_eq(&found);
+}
+
+#[test]
+fn one_alias_shared_by_twenty_thousand_entries() {
+    let mut text = String::new();
+    for i in 0..20_000 {
+        writeln!(
+            text,
+            "[person.p{i}]\nname = \"Person {i}\"\naliases = [\"Comrade\"]\n"
+        )
+        .unwrap();
+    }
+    let files = vec![(PathBuf::from("comrades.toml"), text)];
+    let (registry, diags) = Registry::load(&files);
+    assert_eq!(diags.len(), 19_999);
+    expect!["`Comrade` is also a name or alias of `p0`, `p1`, `p2` and 19996 more: mentions of it are ambiguous"].assert_eq(&diags.last().unwrap().1.message);
+    match registry.resolve("comrade") {
+        Resolution::Ambiguous(all) => assert_eq!(all, (0..20_000).collect::<Vec<_>>()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(registry.find_names("a Comrade.")[0].entities.len(), 20_000);
 }

@@ -11,6 +11,13 @@
 //! - article: `Author, "Title," Journal 12, no. 3 (1999): 45–67.`
 //!
 //! A `note` follows as a sentence of its own; `cite` puts the locator before it.
+//!
+//! Broken input loses as little as possible: a CSL-JSON file that is not
+//! valid JSON keeps every item that parses on its own (a small scanner finds
+//! the items' spans, which serde_json does not give); a BibTeX entry that
+//! does not parse, repeats a key, uses an unknown `@string` or is part of a
+//! `crossref` cycle is blanked out and the rest parsed again. As in BibTeX,
+//! a `@string` of one `.bib` file can be used in the others.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;

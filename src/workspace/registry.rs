@@ -153,10 +153,12 @@ struct NameSearch {
 /// A name of one entry that another, earlier entry also has (lower-cased).
 struct Conflict {
     entity: usize,
-    /// Position of the name in `Entity::names`.
+    /// Position of the name in `Entity::written_names`.
     position: usize,
-    /// The earlier entries that have it.
+    /// The first (up to three) earlier entries that have it.
     others: Vec<usize>,
+    /// How many earlier entries have it.
+    count: usize,
 }
 
 impl Registry {
@@ -214,11 +216,10 @@ impl Registry {
             let mut others: Vec<String> = conflict
                 .others
                 .iter()
-                .take(3)
                 .map(|&i| format!("`{}`", registry.entities[i].id))
                 .collect();
-            if conflict.others.len() > 3 {
-                others.push(format!("{} more", conflict.others.len() - 3));
+            if conflict.count > others.len() {
+                others.push(format!("{} more", conflict.count - others.len()));
             }
             let others = match others.split_last() {
                 Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -275,7 +276,8 @@ impl Registry {
                     conflicts.push(Conflict {
                         entity: index,
                         position,
-                        others: list.clone(),
+                        others: list[..list.len().min(3)].to_vec(),
+                        count: list.len(),
                     });
                 }
                 list.push(index);
