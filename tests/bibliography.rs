@@ -91,34 +91,37 @@ fn csl_json() {
     check_load(
         &["sources.json"],
         expect![[r#"
-        aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
-          title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-          "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
-        zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
-          title: Jianguo yilai Zhou Enlai wengao
-          Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
-        weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
-          title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
-          Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
-        chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
-          title: China's Road to the Korean War
-          Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
-        renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
-          title: Zhou Enlai zongli fang Su
-          "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
-        zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
-          title: 周恩来选集
-          周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
-        many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
-          title: Who Started the Korean War?
-          Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
-        armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
-          title: The Armistice Talks
-          Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
-        bare [] sources.json:86:3-88:4 key 87:12-87:16
-          bare
-        --- diagnostics
-    "#]],
+            aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
+              title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
+              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+            zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
+              title: Jianguo yilai Zhou Enlai wengao
+              Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
+            weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
+              title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
+              Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
+            chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
+              title: China's Road to the Korean War
+              Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
+            renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
+              title: Zhou Enlai zongli fang Su
+              "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
+            zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
+              title: 周恩来选集
+              周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
+            many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
+              title: Who Started the Korean War?
+              Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
+            armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
+              title: The Armistice Talks
+              Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
+            aprf-45-1-329 [manuscript] sources.json:86:3-96:4 key 87:12-87:25
+              title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
+              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," trans. Danny Rozas, 20 August 1952, APRF, f. 45, op. 1, d. 329, 54-72, https://digitalarchive.wilsoncenter.org/document/111240.
+            bare [] sources.json:97:3-99:4 key 98:12-98:16
+              bare
+            --- diagnostics
+        "#]],
     );
 }
 
@@ -127,42 +130,45 @@ fn csl_json_item_errors_and_duplicates() {
     check_load(
         &["sources.json", "errors.json"],
         expect![[r#"
-        aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
-          title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-          "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
-        zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
-          title: Jianguo yilai Zhou Enlai wengao
-          Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
-        weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
-          title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
-          Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
-        chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
-          title: China's Road to the Korean War
-          Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
-        renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
-          title: Zhou Enlai zongli fang Su
-          "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
-        zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
-          title: 周恩来选集
-          周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
-        many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
-          title: Who Started the Korean War?
-          Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
-        armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
-          title: The Armistice Talks
-          Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
-        bare [] sources.json:86:3-88:4 key 87:12-87:16
-          bare
-        kept [book] errors.json:7:3-7:75 key 7:12-7:16
-          title: Kept Despite Its Neighbours
-          Kept Despite Its Neighbours.
-        --- diagnostics
-        errors.json:2:12-2:25 bibliography error: duplicate key `aprf-45-1-343`: already defined at sources.json:3
-        errors.json:3:3-3:30 bibliography error: the item has no `id`
-        errors.json:4:3-4:40 bibliography error: the item's `id` must be a string, not a number
-        errors.json:5:12-5:14 bibliography error: the item's `id` is empty
-        errors.json:6:3-6:18 bibliography error: a CSL-JSON item is an object, not a string
-    "#]],
+            aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
+              title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
+              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+            zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
+              title: Jianguo yilai Zhou Enlai wengao
+              Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
+            weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
+              title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
+              Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
+            chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
+              title: China's Road to the Korean War
+              Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
+            renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
+              title: Zhou Enlai zongli fang Su
+              "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
+            zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
+              title: 周恩来选集
+              周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
+            many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
+              title: Who Started the Korean War?
+              Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
+            armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
+              title: The Armistice Talks
+              Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
+            aprf-45-1-329 [manuscript] sources.json:86:3-96:4 key 87:12-87:25
+              title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
+              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," trans. Danny Rozas, 20 August 1952, APRF, f. 45, op. 1, d. 329, 54-72, https://digitalarchive.wilsoncenter.org/document/111240.
+            bare [] sources.json:97:3-99:4 key 98:12-98:16
+              bare
+            kept [book] errors.json:7:3-7:75 key 7:12-7:16
+              title: Kept Despite Its Neighbours
+              Kept Despite Its Neighbours.
+            --- diagnostics
+            errors.json:2:12-2:25 bibliography error: duplicate key `aprf-45-1-343`: already defined at sources.json:3
+            errors.json:3:3-3:30 bibliography error: the item has no `id`
+            errors.json:4:3-4:40 bibliography error: the item's `id` must be a string, not a number
+            errors.json:5:12-5:14 bibliography error: the item's `id` is empty
+            errors.json:6:3-6:18 bibliography error: a CSL-JSON item is an object, not a string
+        "#]],
     );
 }
 
@@ -220,52 +226,55 @@ fn bibtex_errors_and_duplicates_across_files() {
     check_load(
         &["sources.json", "broken.bib", "crossref.bib"],
         expect![[r#"
-        aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
-          title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-          "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
-        zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
-          title: Jianguo yilai Zhou Enlai wengao
-          Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
-        weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
-          title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
-          Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
-        chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
-          title: China's Road to the Korean War
-          Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
-        renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
-          title: Zhou Enlai zongli fang Su
-          "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
-        zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
-          title: 周恩来选集
-          周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
-        many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
-          title: Who Started the Korean War?
-          Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
-        armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
-          title: The Armistice Talks
-          Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
-        bare [] sources.json:86:3-88:4 key 87:12-87:16
-          bare
-        first [book] broken.bib:1:1-1:47 key 1:7-1:12
-          title: The First
-          The First, 1990.
-        third [book] broken.bib:11:1-11:47 key 11:7-11:12
-          title: The Third
-          The Third, 1993.
-        fine [book] crossref.bib:5:1-5:72 key 5:7-5:11
-          title: Fine
-          Fine, 1950.
-        --- diagnostics
-        broken.bib:3:21-3:21 bibliography error: expected comma
-        broken.bib:5:49-5:62 bibliography error: unknown abbreviation "undefinedabbr"
-        broken.bib:7:7-7:12 bibliography error: duplicate key `first`: already defined at broken.bib:1
-        broken.bib:9:7-9:20 bibliography error: duplicate key `aprf-45-1-343`: already defined at sources.json:3
-        broken.bib:13:1-13:39 bibliography error: entry not closed: expected comma at the end of the file
-        crossref.bib:1:26-1:34 bibliography error: the cross-references of `loop-a` (`loop-b`) run into a cycle
-        crossref.bib:2:26-2:34 bibliography error: the cross-references of `loop-b` (`loop-a`) run into a cycle
-        crossref.bib:3:24-3:30 bibliography error: the cross-references of `self` (`self`) run into a cycle
-        crossref.bib:4:35-4:43 bibliography error: the cross-references of `hangs-on-loop` (`loop-a`) run into a cycle
-    "#]],
+            aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
+              title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
+              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+            zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
+              title: Jianguo yilai Zhou Enlai wengao
+              Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
+            weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
+              title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
+              Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
+            chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
+              title: China's Road to the Korean War
+              Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
+            renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
+              title: Zhou Enlai zongli fang Su
+              "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
+            zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
+              title: 周恩来选集
+              周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
+            many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
+              title: Who Started the Korean War?
+              Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
+            armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
+              title: The Armistice Talks
+              Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
+            aprf-45-1-329 [manuscript] sources.json:86:3-96:4 key 87:12-87:25
+              title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
+              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," trans. Danny Rozas, 20 August 1952, APRF, f. 45, op. 1, d. 329, 54-72, https://digitalarchive.wilsoncenter.org/document/111240.
+            bare [] sources.json:97:3-99:4 key 98:12-98:16
+              bare
+            first [book] broken.bib:1:1-1:47 key 1:7-1:12
+              title: The First
+              The First, 1990.
+            third [book] broken.bib:11:1-11:47 key 11:7-11:12
+              title: The Third
+              The Third, 1993.
+            fine [book] crossref.bib:5:1-5:72 key 5:7-5:11
+              title: Fine
+              Fine, 1950.
+            --- diagnostics
+            broken.bib:3:21-3:21 bibliography error: expected comma
+            broken.bib:5:49-5:62 bibliography error: unknown abbreviation "undefinedabbr"
+            broken.bib:7:7-7:12 bibliography error: duplicate key `first`: already defined at broken.bib:1
+            broken.bib:9:7-9:20 bibliography error: duplicate key `aprf-45-1-343`: already defined at sources.json:3
+            broken.bib:13:1-13:39 bibliography error: entry not closed at the end of the file: expected comma
+            crossref.bib:1:26-1:34 bibliography error: the cross-references of `loop-a` (`loop-b`) run into a cycle
+            crossref.bib:2:26-2:34 bibliography error: the cross-references of `loop-b` (`loop-a`) run into a cycle
+            crossref.bib:3:24-3:30 bibliography error: the cross-references of `self` (`self`) run into a cycle
+            crossref.bib:4:35-4:43 bibliography error: the cross-references of `hangs-on-loop` (`loop-a`) run into a cycle
+        "#]],
     );
 }
 
@@ -274,19 +283,19 @@ fn bibtex_strings_across_files_and_unclosed_entries() {
     check_load(
         &["uses.bib", "strings.bib"],
         expect![[r#"
-        pravda-1950 [article] uses.bib:1:1-6:2 key 1:10-1:21
-          title: On the Situation in Korea
-          "On the Situation in Korea," Pravda (5 July 1950): 1.
-        closed-after [misc] uses.bib:10:1-10:72 key 10:7-10:19
-          title: Closed
-          "Closed," 1951, Local Override.
-        local [misc] uses.bib:13:1-13:51 key 13:7-13:12
-          title: Local
-          "Local," Local Override.
-        --- diagnostics
-        uses.bib:8:1-8:60 bibliography error: entry not closed: expected comma before the next entry
-        uses.bib:15:74-15:80 bibliography error: unknown abbreviation "broken"
-    "#]],
+            pravda-1950 [article] uses.bib:1:1-6:2 key 1:10-1:21
+              title: On the Situation in Korea
+              "On the Situation in Korea," Pravda (5 July 1950): 1.
+            closed-after [misc] uses.bib:10:1-10:72 key 10:7-10:19
+              title: Closed
+              "Closed," 1951, Local Override.
+            local [misc] uses.bib:13:1-13:51 key 13:7-13:12
+              title: Local
+              "Local," Local Override.
+            --- diagnostics
+            uses.bib:8:1-8:60 bibliography error: entry not closed before the next entry: expected comma
+            uses.bib:15:74-15:80 bibliography error: unknown abbreviation "broken"
+        "#]],
     );
 }
 
@@ -294,7 +303,7 @@ fn bibtex_strings_across_files_and_unclosed_entries() {
 fn get_and_cite_with_locators() {
     let (bibliography, diags) = Bibliography::load(&fixtures(&["sources.json", "sources.bib"]));
     assert!(diags.is_empty(), "{diags:?}");
-    assert_eq!(bibliography.len(), 16);
+    assert_eq!(bibliography.len(), 17);
     assert!(!bibliography.is_empty());
     assert!(bibliography.get("nope").is_none());
     assert!(

@@ -234,21 +234,23 @@ fn every_error_kind() {
 #[test]
 fn toml_syntax_errors_keep_the_valid_entries() {
     check_load(
-        &["broken.toml"],
+        &["broken.toml", "unclosed-header.toml"],
         expect![[r#"
-        person.before broken.toml:1:1-2:26 (id 1:9-1:15) — person
-          name: Before The Break
-        person.unterminated broken.toml:4:1-9:12 (id 7:9-7:21) — person, b. 1900
-          name: Unterminated
-          born: 1900
-        person.after broken.toml:11:1-13:20 (id 11:9-11:14) — person
-          name: After The Break
-          coordinates: 1, 2
-        --- diagnostics
-        broken.toml:4:15-4:15 registry error: unclosed table, expected `]`
-        broken.toml:8:21-8:21 registry error: invalid basic string, expected `"`
-        broken.toml:13:20-13:20 registry error: unclosed array, expected `]`
-    "#]],
+            person.before broken.toml:1:1-2:26 (id 1:9-1:15) — person
+              name: Before The Break
+            person.unterminated broken.toml:4:1-9:12 (id 7:9-7:21) — person, b. 1900
+              name: Unterminated
+              born: 1900
+            person.after broken.toml:14:1-16:20 (id 14:9-14:14) — person
+              name: After The Break
+              coordinates: 1, 2
+            --- diagnostics
+            broken.toml:4:15-4:15 registry error: unclosed table, expected `]`
+            broken.toml:8:21-8:21 registry error: invalid basic string, expected `"`
+            broken.toml:11:2-11:9 registry error: unknown table `persons`; expected person, place or organization
+            broken.toml:16:20-16:20 registry error: unclosed array, expected `]`
+            unclosed-header.toml:1:17-1:17 registry error: unclosed table, expected `]`
+        "#]],
     );
 }
 

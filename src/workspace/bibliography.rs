@@ -403,7 +403,7 @@ impl Loader<'_> {
                     } else {
                         "before the next entry"
                     };
-                    problems.push((range, format!("entry not closed: {message} {place}")));
+                    problems.push((range, format!("entry not closed {place}: {message}")));
                 }
                 _ => problems.push((at, message)),
             }
@@ -1364,14 +1364,21 @@ fn format(f: &Fields) -> (String, usize) {
     if let (Some(date), false) = (&f.date, date_done) {
         s.push(date);
     }
-    if let (Some(page), false) = (&f.page, page_done) {
+    // An archival document's pages (folios) follow its place in the archive.
+    let archival = (f.archive.is_some() || f.archive_location.is_some())
+        && f.container.is_none()
+        && f.publisher.is_none();
+    if let (Some(page), false, false) = (&f.page, page_done, archival) {
         s.push(page);
     }
-    for part in [&f.archive, &f.archive_location, &f.url]
-        .into_iter()
-        .flatten()
-    {
+    for part in [&f.archive, &f.archive_location].into_iter().flatten() {
         s.push(part);
+    }
+    if let (Some(page), false, true) = (&f.page, page_done, archival) {
+        s.push(page);
+    }
+    if let Some(url) = &f.url {
+        s.push(url);
     }
     let mut out = s.end();
     let locator_at = out.len();

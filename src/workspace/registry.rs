@@ -500,10 +500,24 @@ fn parse_file(
         ));
     }
 
+    // After a syntax error the parser's recovery can leave the next lines
+    // at the top level (`[person.x` unclosed, then `name = …`): no
+    // "unknown table" there, except for a table header of its own (a
+    // misspelt `[persons.x]`, whose table's span covers the key).
+    let first_error = error_spans
+        .iter()
+        .map(|e| e.start)
+        .min()
+        .unwrap_or(usize::MAX);
     let mut own = Vec::new();
     let mut out = Vec::new();
     for (key, value) in in_file_order(root.get_ref()) {
         let Some(kind) = Kind::from_table(key.get_ref()) else {
+            let (k, v) = (key.span(), value.span());
+            let own_header = v.start <= k.start && k.end <= v.end;
+            if k.start >= first_error && !own_header {
+                continue;
+            }
             own.push(Diagnostic::new(
                 Code::Registry,
                 key.span(),
