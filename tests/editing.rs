@@ -39,7 +39,8 @@ fn start(enc: &[&str]) -> (Client, TempDir) {
             }),
         )
         .expect("initialize");
-    client.encoding = Encoding::from_name(result["capabilities"]["positionEncoding"].as_str().unwrap()).unwrap();
+    client.encoding =
+        Encoding::from_name(result["capabilities"]["positionEncoding"].as_str().unwrap()).unwrap();
     client.notify("initialized", json!({}));
     client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
     (client, dir)
@@ -59,7 +60,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// `file:line:col-line:col text` for each location, sorted.
-fn render(dir: &TempDir, locations: &Value) -> String {
+fn render(dir: &TempDir, locations: &Value, enc: Encoding) -> String {
     let mut lines: Vec<String> = locations
         .as_array()
         .unwrap()
@@ -68,11 +69,10 @@ fn render(dir: &TempDir, locations: &Value) -> String {
             let path = path_of(l["uri"].as_str().unwrap());
             let text = std::fs::read_to_string(&path).unwrap();
             let r = &l["range"];
-            let line = text.lines().nth(r["start"]["line"].as_u64().unwrap() as usize).unwrap();
-            let (s, e) = (r["start"]["character"].as_u64().unwrap(), r["end"]["character"].as_u64().unwrap());
-            // The fixture lines hit here are ASCII up to the range, or the
-            // b.scholia line, whose UTF-16 columns the caller checks.
-            let shown: String = line.chars().skip(s as usize).take((e - s) as usize).collect();
+            let range = support::lsp_client::Range::from_json(r);
+            let shown = &text[support::lsp_client::offset_at(&text, range.start, enc)
+                ..support::lsp_client::offset_at(&text, range.end, enc)];
+            let (s, e) = (range.start.character, range.end.character);
             format!(
                 "{}:{}:{}-{}:{} {shown}",
                 path.strip_prefix(&dir.path).unwrap().display(),
@@ -121,12 +121,12 @@ fn references_of_an_entity_span_open_and_closed_documents() {
     expect_test::expect![[r#"
         a.scholia:5:0-5:10 [[stalin]]
         a.scholia:5:52-5:69 [[Stalin|STALIN]]
-        b.scholia:5:17-5:27 talin]] an
-        b.scholia:5:32-5:49 oseph Stalin]] an
-        b.scholia:5:54-5:73 TALIN|the Boss]].
+        b.scholia:5:17-5:27 [[stalin]]
+        b.scholia:5:32-5:49 [[Joseph Stalin]]
+        b.scholia:5:54-5:73 [[STALIN|the Boss]]
         registry/people.toml:0:8-0:14 stalin
     "#]]
-    .assert_eq(&render(&dir, &refs));
+    .assert_eq(&render(&dir, &refs, client.encoding));
 }
 
 #[test]
@@ -147,7 +147,7 @@ fn references_without_declaration_and_from_the_registry_file() {
         a.scholia:5:15-5:40 [[zhou-enlai|Zhou Enlai]]
         c.scholia:5:5-5:19 [[zhou-enlai]]
     "#]]
-    .assert_eq(&render(&dir, &refs));
+    .assert_eq(&render(&dir, &refs, client.encoding));
 }
 
 #[test]
@@ -168,8 +168,9 @@ fn references_of_a_citation_key_and_of_a_footnote() {
         a.scholia:2:12-2:25 aprf-45-1-343
         a.scholia:8:25-8:38 aprf-45-1-343
         c.scholia:2:12-2:25 aprf-45-1-343
+        sources.json:1:11-1:24 aprf-45-1-343
     "#]]
-    .assert_eq(&render(&dir, &refs));
+    .assert_eq(&render(&dir, &refs, client.encoding));
     let refs = client
         .request(
             "textDocument/references",
@@ -185,7 +186,7 @@ fn references_of_a_citation_key_and_of_a_footnote() {
         a.scholia:7:0-7:4 [^1]
         a.scholia:8:17-8:21 [^1]
     "#]]
-    .assert_eq(&render(&dir, &refs));
+    .assert_eq(&render(&dir, &refs, client.encoding));
 }
 
 /// Applies a WorkspaceEdit's `changes` to the files on disk of the copy
@@ -220,7 +221,10 @@ fn renaming_an_id_rewrites_the_registry_and_mentions_in_closed_files() {
         let (uri, text) = open(&mut client, &dir, "a.scholia");
         let at = position(&text, "[[stalin]]", "stalin", client.encoding);
         let prepared = client
-            .request("textDocument/prepareRename", json!({ "textDocument": { "uri": uri }, "position": at }))
+            .request(
+                "textDocument/prepareRename",
+                json!({ "textDocument": { "uri": uri }, "position": at }),
+            )
             .unwrap();
         assert_eq!(prepared["placeholder"], "stalin");
         let edit = client
@@ -234,7 +238,7 @@ fn renaming_an_id_rewrites_the_registry_and_mentions_in_closed_files() {
         // Mentions written with the id keep what the reader sees; those
         // written with a name or alias are untouched.
         expect_test::expect![[r#"
-            [[joseph-stalin|stalin]] met [[zhou-enlai|Zhou Enlai]].[^1] Later [[Stalin|STALIN]] spoke[^2].
+            [[joseph-stalin|stalin]] met [[zhou-enlai|Zhou Enlai]].[^1] Later [[joseph-stalin|STALIN]] spoke[^2].
             周恩来 and 👨‍👩‍👧 [[joseph-stalin|stalin]] and [[Joseph Stalin]] and [[joseph-stalin|the Boss]].
             [person.joseph-stalin]
         "#]]
@@ -268,12 +272,24 @@ fn renaming_a_footnote_label_and_refusals() {
         .unwrap();
     let edits = &edit["changes"][&uri];
     assert_eq!(edits.as_array().unwrap().len(), 3, "{edit}");
-    assert!(edits.as_array().unwrap().iter().all(|e| e["newText"] == "first"));
+    assert!(
+        edits
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["newText"] == "first")
+    );
     // A label that exists, an invalid id, a taken id, a citation key.
     let taken = client
-        .request("textDocument/rename", json!({ "textDocument": { "uri": uri }, "position": at, "newName": "2" }))
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": uri }, "position": at, "newName": "2" }),
+        )
         .unwrap_err();
-    assert_eq!(taken["message"], "footnote [^2] already exists in this document");
+    assert_eq!(
+        taken["message"],
+        "footnote [^2] already exists in this document"
+    );
     let at_mention = position(&text, "[[stalin]]", "stalin", client.encoding);
     let invalid = client
         .request(
@@ -281,17 +297,31 @@ fn renaming_a_footnote_label_and_refusals() {
             json!({ "textDocument": { "uri": uri }, "position": at_mention, "newName": "Joseph Stalin" }),
         )
         .unwrap_err();
-    assert_eq!(invalid["message"], "`Joseph Stalin` is not a registry id: use lower-case letters, digits and `-`");
+    assert_eq!(
+        invalid["message"],
+        "`Joseph Stalin` is not a registry id: use lower-case letters, digits and `-`"
+    );
     let taken_id = client
         .request(
             "textDocument/rename",
             json!({ "textDocument": { "uri": uri }, "position": at_mention, "newName": "zhou-enlai" }),
         )
         .unwrap_err();
-    assert_eq!(taken_id["message"], "the id `zhou-enlai` is taken by Zhou Enlai (person)");
+    assert_eq!(
+        taken_id["message"],
+        "the id `zhou-enlai` is taken by Zhou Enlai (person)"
+    );
     let at_key = position(&text, "[@aprf-45-1-329", "aprf", client.encoding);
     let refused = client
-        .request("textDocument/prepareRename", json!({ "textDocument": { "uri": uri }, "position": at_key }))
+        .request(
+            "textDocument/prepareRename",
+            json!({ "textDocument": { "uri": uri }, "position": at_key }),
+        )
         .unwrap_err();
-    assert!(refused["message"].as_str().unwrap().starts_with("citation keys belong to the bibliography"));
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("citation keys belong to the bibliography")
+    );
 }

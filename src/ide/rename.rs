@@ -168,7 +168,10 @@ pub fn rename<'a>(
                     let is_id = written.eq_ignore_ascii_case(&e.id);
                     // A target that is also a name or alias keeps resolving
                     // after the rename: leave it as written.
-                    let also_a_name = ws.registry.names_of(*i).any(|n| n.eq_ignore_ascii_case(&written));
+                    let also_a_name = ws
+                        .registry
+                        .names_of(*i)
+                        .any(|n| n.eq_ignore_ascii_case(&written));
                     if !is_id || also_a_name {
                         continue;
                     }
