@@ -325,3 +325,137 @@ fn renaming_a_footnote_label_and_refusals() {
             .starts_with("citation keys belong to the bibliography")
     );
 }
+
+fn codes(diags: &[support::lsp_client::Diag]) -> Vec<String> {
+    diags.iter().map(|d| d.code.clone()).collect()
+}
+
+#[test]
+fn a_registry_change_on_disk_updates_open_documents() {
+    let (mut client, dir) = start(&["utf-16"]);
+    let path = dir.join("c.scholia");
+    let uri = uri_of(&path);
+    std::fs::write(
+        &path,
+        "+++\nsource = \"[@aprf-45-1-343]\"\n+++\n\n[[Mao Zedong]] and [[stalin]].\n",
+    )
+    .unwrap();
+    open(&mut client, &dir, "c.scholia");
+    let before = client.wait_diagnostics(&uri, |d| !d.is_empty());
+    assert_eq!(codes(&before), ["unknown-entity"]);
+    // The registry grows on disk; the editor's watcher tells the server.
+    let registry = dir.join("registry/people.toml");
+    let mut text = std::fs::read_to_string(&registry).unwrap();
+    text.push_str("\n[person.mao-zedong]\nname = \"Mao Zedong\"\n");
+    std::fs::write(&registry, text).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri_of(&registry), "type": 2 }] }),
+    );
+    let after = client.wait_diagnostics(&uri, |d| d.is_empty());
+    assert!(after.is_empty());
+    // A new document on disk is indexed: references see it.
+    let d = dir.join("d.scholia");
+    std::fs::write(
+        &d,
+        "+++\nsource = \"[@aprf-45-1-343]\"\n+++\n\n[[mao-zedong]]\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri_of(&d), "type": 1 }] }),
+    );
+    let (uri_c, text_c) = (uri.clone(), std::fs::read_to_string(&path).unwrap());
+    let at = position(&text_c, "[[Mao Zedong]]", "Mao", client.encoding);
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({ "textDocument": { "uri": uri_c }, "position": at, "context": { "includeDeclaration": false } }),
+        )
+        .unwrap();
+    expect_test::expect![[r#"
+        c.scholia:4:0-4:14 [[Mao Zedong]]
+        d.scholia:4:0-4:14 [[mao-zedong]]
+    "#]]
+    .assert_eq(&render(&dir, &refs, client.encoding));
+}
+
+#[test]
+fn a_registry_file_open_in_the_editor_is_diagnosed_and_drives_documents() {
+    let (mut client, dir) = start(&["utf-16"]);
+    let (doc_uri, _) = open(&mut client, &dir, "c.scholia");
+    let clean = client.wait_diagnostics(&doc_uri, |d| d.is_empty());
+    assert!(clean.is_empty());
+    let (reg_uri, reg_text) = open(&mut client, &dir, "registry/people.toml");
+    // Rename the table in the editor (unsaved): the document's mention of
+    // `zhou-enlai` no longer resolves, and a bad id is reported in the TOML.
+    let at = find_within(
+        &reg_text,
+        "[person.zhou-enlai]",
+        "zhou-enlai",
+        client.encoding,
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": reg_uri, "version": 2 },
+            "contentChanges": [{ "range": at.json(), "text": "Zhou_Enlai" }],
+        }),
+    );
+    let reg = client.wait_diagnostics(&reg_uri, |d| !d.is_empty());
+    assert_eq!(codes(&reg), ["registry"]);
+    assert_eq!(reg[0].range, at_after(&at, "Zhou_Enlai"));
+    let doc = client.wait_diagnostics(&doc_uri, |d| !d.is_empty());
+    assert_eq!(codes(&doc), ["unknown-entity"]);
+}
+
+/// The range of `new` typed over `at` (same line).
+fn at_after(at: &support::lsp_client::Range, new: &str) -> support::lsp_client::Range {
+    let mut r = *at;
+    r.end.character = r.start.character + new.encode_utf16().count() as u32;
+    r
+}
+
+#[test]
+fn workspace_folders_added_later_are_loaded_and_indexed() {
+    let dir = TempDir::new("folders");
+    for entry in walk(&fixture_dir()) {
+        let rel = entry.strip_prefix(fixture_dir()).unwrap();
+        let to = dir.path.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &to).unwrap();
+    }
+    let mut client = Client::spawn();
+    let init = client
+        .request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": { "window": { "workDoneProgress": true } } }),
+        )
+        .unwrap();
+    assert_eq!(
+        init["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"],
+        true
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [{ "uri": uri_of(&dir.path), "name": "editing" }], "removed": [] } }),
+    );
+    client.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let (uri, text) = open(&mut client, &dir, "c.scholia");
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({
+                "textDocument": { "uri": uri },
+                "position": position(&text, "[[zhou-enlai]]", "zhou", client.encoding),
+                "context": { "includeDeclaration": false },
+            }),
+        )
+        .unwrap();
+    expect_test::expect![[r#"
+        a.scholia:5:15-5:40 [[zhou-enlai|Zhou Enlai]]
+        c.scholia:5:5-5:19 [[zhou-enlai]]
+    "#]]
+    .assert_eq(&render(&dir, &refs, client.encoding));
+}

@@ -202,6 +202,13 @@ impl LanguageServer for Server {
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
             definition_provider: Some(lsp::OneOf::Left(true)),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(lsp::OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
             ..Default::default()
         };
         features::register(&mut capabilities, &client_caps);
@@ -346,6 +353,45 @@ impl LanguageServer for Server {
         });
         if let Ok(list) = result {
             self.send(list);
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        let result = with_state(&self.state, |s| {
+            let mut cleared = Vec::new();
+            for folder in &removed {
+                s.roots.retain(|r| r != folder);
+                cleared.extend(s.drop_workspaces_under(folder));
+            }
+            let mut jobs = Vec::new();
+            for folder in added {
+                s.roots.push(folder.clone());
+                if let (Some(root), docs) =
+                    s.ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE))
+                    && !docs.is_empty()
+                {
+                    jobs.push((root, docs));
+                }
+            }
+            let mut list = cleared;
+            list.extend(s.all_diagnostics());
+            (list, jobs)
+        });
+        if let Ok((list, jobs)) = result {
+            self.send(list);
+            self.index_in_background(jobs);
         }
     }
 

@@ -95,6 +95,33 @@ impl State {
         docs
     }
 
+    /// Forgets the workspaces whose root lies in `folder` (a workspace folder
+    /// the client removed), unless a document open in the editor still
+    /// belongs to them. Returns empty diagnostics for their files.
+    pub fn drop_workspaces_under(&mut self, folder: &Path) -> Vec<Publish> {
+        let gone: Vec<PathBuf> = self
+            .workspaces
+            .keys()
+            .filter(|r| r.starts_with(folder) && !self.open.keys().any(|p| p.starts_with(r)))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for root in gone {
+            if let Some(ws) = self.workspaces.remove(&root) {
+                for path in ws.aux.keys() {
+                    if let Some(uri) = convert::uri_of(path) {
+                        out.push(Publish {
+                            uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Records the summaries of documents indexed in the background; open
     /// documents keep the editor's version.
     pub fn finish_index(&mut self, root: &Path, summaries: Vec<(PathBuf, DocSummary)>) {
