@@ -545,4 +545,12 @@ impl LanguageServer for Server {
             features::symbols::workspace_symbol(s, params)
         })
     }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        with_state(&self.state, |s| features::commands::execute(s, params))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        with_state(&self.state, |s| features::commands::code_lens(s, params))
+    }
 }
