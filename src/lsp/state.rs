@@ -45,6 +45,8 @@ pub struct State {
     pub detached: Workspace,
     /// Open files by path.
     pub open: HashMap<PathBuf, OpenFile>,
+    /// Whether the client takes `$/progress` (window.workDoneProgress).
+    pub progress_supported: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -91,6 +93,33 @@ impl State {
         self.workspaces.insert(root.to_path_buf(), ws);
         self.indexing.push(root.to_path_buf());
         docs
+    }
+
+    /// Forgets the workspaces whose root lies in `folder` (a workspace folder
+    /// the client removed), unless a document open in the editor still
+    /// belongs to them. Returns empty diagnostics for their files.
+    pub fn drop_workspaces_under(&mut self, folder: &Path) -> Vec<Publish> {
+        let gone: Vec<PathBuf> = self
+            .workspaces
+            .keys()
+            .filter(|r| r.starts_with(folder) && !self.open.keys().any(|p| p.starts_with(r)))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for root in gone {
+            if let Some(ws) = self.workspaces.remove(&root) {
+                for path in ws.aux.keys() {
+                    if let Some(uri) = convert::uri_of(path) {
+                        out.push(Publish {
+                            uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Records the summaries of documents indexed in the background; open
@@ -349,6 +378,24 @@ impl State {
             }
         }
         out
+    }
+
+    /// An `ide::Location` as an LSP location: from its span when the index
+    /// has one, else from the file's text (open, in memory, or on disk).
+    pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
+        let uri = convert::uri_of(&loc.path)?;
+        let range = match (&loc.span, loc.range == (0..0)) {
+            (Some(span), _) => lsp::Range::new(
+                lsp::Position::new(span.start.line, span.start.col),
+                lsp::Position::new(span.end.line, span.end.col),
+            ),
+            (None, true) => lsp::Range::default(),
+            (None, false) => {
+                let (text, index) = self.text_of(&loc.path)?;
+                convert::range(&index, &text, &loc.range, self.encoding)
+            }
+        };
+        Some(lsp::Location { uri, range })
     }
 
     /// The text and line index of any file of a workspace, for converting a

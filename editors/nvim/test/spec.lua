@@ -299,6 +299,13 @@ test("the client named scholia attached to the document", function()
   end, vim.lsp.get_clients()))
 end)
 
+test("a position encoding is negotiated (Neovim offers utf-8, utf-16, utf-32)", function()
+  check(client ~= nil, "a client", "none")
+  local enc = client.offset_encoding
+  check(enc == "utf-8" or enc == "utf-16" or enc == "utf-32", "utf-8, utf-16 or utf-32", enc)
+  out("        (negotiated " .. enc .. ")")
+end)
+
 test("the client's root is seeds/ (scholia.toml)", function()
   check(client ~= nil, "a client", "none")
   check(
@@ -348,7 +355,9 @@ end)
 
 test("an edit updates the diagnostics (incremental sync)", function()
   local last = vim.api.nvim_buf_line_count(conv)
-  vim.api.nvim_buf_set_lines(conv, last, last, false, { "", "An editor's [unclosed insertion here" })
+  -- Wide characters before the bracket: the column must survive the
+  -- position encoding both ways (byte column here, the server's units there).
+  vim.api.nvim_buf_set_lines(conv, last, last, false, { "", "周恩来 said 🙂 é [unclosed insertion here" })
   local row, col = find_in_buf(conv, "[unclosed insertion")
   local function present()
     for _, d in ipairs(diags(conv, "unclosed-bracket")) do
@@ -382,9 +391,20 @@ test("hover on a mention shows the entity's name (markdown)", function()
   check(contents.value:find(entry.name, 1, true) ~= nil, "markdown containing " .. entry.name, contents.value)
 end)
 
--- Definition ------------------------------------------------------------------
-
 local report = open(SEED_REPORT)
+
+test("hover on a mention after a non-ASCII character (’) on its line", function()
+  local entry = registry_entry("stalin")
+  local row, col = find_in_buf(report, "[[stalin|", function(line, s)
+    return line:sub(1, s):find("[\128-\255]") ~= nil
+  end)
+  check(row ~= nil, "a mention [[stalin|…]] after a non-ASCII character in " .. SEED_REPORT, "none")
+  local result = request(report, "textDocument/hover", row, col + 3)
+  local value = result and result.contents and result.contents.value
+  check(type(value) == "string" and value:find(entry.name, 1, true) ~= nil, "a hover containing " .. entry.name, result)
+end)
+
+-- Definition ------------------------------------------------------------------
 
 test("definition on a footnote reference [^n] jumps to its [^n]: line", function()
   local label
@@ -622,7 +642,7 @@ run_child("packpath install", { "-u", "NORC", "-i", "NONE", "-l", TEST_DIR .. "/
 end)
 
 -- The plugin loaded on the first FileType, as lazy.nvim's `ft` does.
-run_child("loaded on FileType", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/lateload_child.lua", SEED_REPORT })
+run_child("loaded on FileType", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/lateload_child.lua", SEED_CONVERSATION })
 
 -- Done -------------------------------------------------------------------------
 
