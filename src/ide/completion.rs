@@ -184,7 +184,7 @@ pub fn context(text: &str, offset: usize) -> Option<Context> {
     // `[^label`
     let label_start = run_back(text, start, offset, is_label_char);
     if label_start >= start + 2
-        && &text[label_start - 2..label_start] == "[^"
+        && text.as_bytes()[label_start - 2..label_start] == *b"[^"
         && !escaped(text, label_start - 2)
     {
         let label_end = run_forward(text, offset, end, is_label_char);
