@@ -157,16 +157,16 @@ fn completion_after_double_bracket_lists_every_entry_with_kind_and_dates() {
     check_completion(
         "Met [[$0\n",
         expect![[r#"
-            Chinese Communist Party · organization, from 1921 · module · 0:6-0:6 → "ccp]]"
+            Zhou Enlai · person, 1898–1976 · class · 0:6-0:6 → "zhou-enlai]]"
             Joseph Stalin · person, 1878–1953 · class · 0:6-0:6 → "stalin]]"
-            Kim Il Sung · person, 1912–1994 · class · 0:6-0:6 → "kim-il-sung]]"
-            Kim Tu-bong · person, 1889–1958 · class · 0:6-0:6 → "kim-tu-bong]]"
             Mao Zedong · person, 1893–1976 · class · 0:6-0:6 → "mao-zedong]]"
             Port Arthur · place, East Asia · struct · 0:6-0:6 → "port-arthur]]"
             United Nations · organization, from 1945 · module · 0:6-0:6 → "un]]"
+            Chinese Communist Party · organization, from 1921 · module · 0:6-0:6 → "ccp]]"
+            Kim Il Sung · person, 1912–1994 · class · 0:6-0:6 → "kim-il-sung]]"
+            Kim Tu-bong · person, 1889–1958 · class · 0:6-0:6 → "kim-tu-bong]]"
             Zhongnanhai · place, Beijing · struct · 0:6-0:6 → "zhongnanhai]]"
-            Zhou Enlai · person, 1898–1976 · class · 0:6-0:6 → "zhou-enlai]]"
-            applied: Met [[ccp]]
+            applied: Met [[zhou-enlai]]
         "#]],
     );
 }
@@ -176,9 +176,9 @@ fn completion_matches_fuzzily_and_replaces_the_partial_target() {
     check_completion(
         "Met [[zh$0 yesterday\n",
         expect![[r#"
-            Zhongnanhai · place, Beijing · struct · 0:6-0:8 → "zhongnanhai]]"
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:8 → "zhou-enlai]]"
-            applied: Met [[zhongnanhai]] yesterday
+            Zhongnanhai · place, Beijing · struct · 0:6-0:8 → "zhongnanhai]]"
+            applied: Met [[zhou-enlai]] yesterday
         "#]],
     );
 }
@@ -234,9 +234,9 @@ fn completion_inside_a_closed_mention_replaces_the_target_and_adds_no_brackets()
     check_completion(
         "Met [[zh$0]] today\n",
         expect![[r#"
-            Zhongnanhai · place, Beijing · struct · 0:6-0:8 → "zhongnanhai"
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:8 → "zhou-enlai"
-            applied: Met [[zhongnanhai]] today
+            Zhongnanhai · place, Beijing · struct · 0:6-0:8 → "zhongnanhai"
+            applied: Met [[zhou-enlai]] today
         "#]],
     );
     // The cursor inside an existing target with display text: the whole
@@ -244,9 +244,9 @@ fn completion_inside_a_closed_mention_replaces_the_target_and_adds_no_brackets()
     check_completion(
         "Met [[zh$0ou|ZHOU]] today\n",
         expect![[r#"
-            Zhongnanhai · place, Beijing · struct · 0:6-0:10 → "zhongnanhai"
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:10 → "zhou-enlai"
-            applied: Met [[zhongnanhai|ZHOU]] today
+            Zhongnanhai · place, Beijing · struct · 0:6-0:10 → "zhongnanhai"
+            applied: Met [[zhou-enlai|ZHOU]] today
         "#]],
     );
     // `[[[` opens an insertion that starts with a mention.
@@ -263,7 +263,9 @@ fn completion_inside_a_closed_mention_replaces_the_target_and_adds_no_brackets()
 fn completion_offers_nothing_after_the_bar_or_outside_a_context() {
     check_completion(
         "Met [[zhou-enlai|Zh$0\n",
-        expect![""],
+        expect![[r#"
+            (no items)
+        "#]],
     );
     check_completion("Met Zh$0\n", expect![[r#"
         null
@@ -355,8 +357,8 @@ fn completion_edit_ranges_count_utf16_and_utf8_units() {
         );
     }
     expect![[r#"
-        utf-16: 0:19-0:21 → 周恩来 👨‍👩‍👧 met [[zhongnanhai]]
-        utf-8: 0:35-0:37 → 周恩来 👨‍👩‍👧 met [[zhongnanhai]]
+        utf-16: 0:19-0:21 → 周恩来 👨‍👩‍👧 met [[zhou-enlai]]
+        utf-8: 0:35-0:37 → 周恩来 👨‍👩‍👧 met [[zhou-enlai]]
         utf-32: 0:16-0:18 → 周恩来 👨‍👩‍👧 met [[zhou-enlai]]
     "#]]
     .assert_eq(&out);
@@ -378,7 +380,7 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
 
         wikidata: Q17427
 
-        `zhou-enlai` · mentioned in 0 documents"#]]
+        `zhou-enlai` · mentioned in 3 documents"#]]
     .assert_eq(resolved["documentation"]["value"].as_str().unwrap_or("none"));
 
     let (answer, _) = complete_in(&mut client, "cite.scholia", "[@zhou-w$0\n");
@@ -883,7 +885,7 @@ fn document_link_from_translation_of_to_the_original() {
         );
     }
     expect![[r#"
-        2:18-2:34 "original.scholia" → original.scholia (Open the original)
+        2:18-2:34 "original.scholia" → original.scholia (Open the original: Telegram from Zhou Enlai)
     "#]]
     .assert_eq(&out);
 
