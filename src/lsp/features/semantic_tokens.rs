@@ -19,7 +19,8 @@ use crate::text::Encoding;
 use crate::workspace::Document;
 
 /// URI → (result id, data) of the last full result sent.
-static LAST: Mutex<Option<HashMap<String, (String, Vec<lsp::SemanticToken>)>>> = Mutex::new(None);
+type Results = HashMap<String, (String, Vec<lsp::SemanticToken>)>;
+static LAST: Mutex<Option<Results>> = Mutex::new(None);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub fn legend() -> lsp::SemanticTokensLegend {
