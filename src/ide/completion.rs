@@ -17,8 +17,9 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::workspace::{Document, Kind, Workspace};
 
-/// At most this many items are returned; a longer list is marked incomplete
-/// so that the client asks again as the user types.
+/// At most this many items are returned. Lists of entries and keys are
+/// always marked incomplete, so that the client asks again as the user types
+/// (the ranking and each item's filter text depend on the text typed).
 pub const LIMIT: usize = 100;
 
 /// What the cursor is completing.
@@ -86,7 +87,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Completion {
     pub items: Vec<Item>,
-    /// True when the list was capped.
+    /// True when the client must ask again as the user types.
     pub incomplete: bool,
 }
 
@@ -322,17 +323,14 @@ impl Fuzzy {
     }
 }
 
-/// Keeps the `LIMIT` best of `ranked` (score, tie-breakers…) and says
-/// whether any were dropped.
-fn cap<T>(mut ranked: Vec<T>, order: impl FnMut(&T, &T) -> std::cmp::Ordering) -> (Vec<T>, bool) {
-    let mut order = order;
-    let incomplete = ranked.len() > LIMIT;
-    if incomplete {
+/// The `LIMIT` best of `ranked`, sorted by `order`.
+fn cap<T>(mut ranked: Vec<T>, mut order: impl FnMut(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    if ranked.len() > LIMIT {
         ranked.select_nth_unstable_by(LIMIT - 1, &mut order);
         ranked.truncate(LIMIT);
     }
     ranked.sort_by(order);
-    (ranked, incomplete)
+    ranked
 }
 
 fn sort_text(rank: usize) -> String {
@@ -355,7 +353,7 @@ fn mentions(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) ->
         }
     }
     let entities = &registry.entities;
-    let (ranked, incomplete) = cap(ranked, |a, b| {
+    let ranked = cap(ranked, |a, b| {
         (
             Reverse(a.0),
             Reverse(a.1),
@@ -394,7 +392,13 @@ fn mentions(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) ->
             }
         })
         .collect();
-    Completion { items, incomplete }
+    // Always incomplete: the ranking and each item's filter text depend on
+    // what was typed (an alias typed next must find its entry), so the
+    // client asks again as the user types.
+    Completion {
+        items,
+        incomplete: true,
+    }
 }
 
 fn citations(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) -> Completion {
@@ -413,7 +417,7 @@ fn citations(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) -
             ranked.push((score, index, which));
         }
     }
-    let (ranked, incomplete) = cap(ranked, |a, b| {
+    let ranked = cap(ranked, |a, b| {
         (Reverse(a.0), &entries[a.1].key).cmp(&(Reverse(b.0), &entries[b.1].key))
     });
     let close = if closed { "" } else { "]" };
@@ -439,7 +443,12 @@ fn citations(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) -
             }
         })
         .collect();
-    Completion { items, incomplete }
+    // Incomplete for the same reason as mentions (a word of a title typed
+    // next must find its key).
+    Completion {
+        items,
+        incomplete: true,
+    }
 }
 
 /// The first words of a note, for a detail line.
