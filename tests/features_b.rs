@@ -157,6 +157,7 @@ fn completion_after_double_bracket_lists_every_entry_with_kind_and_dates() {
     check_completion(
         "Met [[$0\n",
         expect![[r#"
+            (incomplete)
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:6 → "zhou-enlai]]"
             Joseph Stalin · person, 1878–1953 · class · 0:6-0:6 → "stalin]]"
             Mao Zedong · person, 1893–1976 · class · 0:6-0:6 → "mao-zedong]]"
@@ -176,6 +177,7 @@ fn completion_matches_fuzzily_and_replaces_the_partial_target() {
     check_completion(
         "Met [[zh$0 yesterday\n",
         expect![[r#"
+            (incomplete)
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:8 → "zhou-enlai]]"
             Zhongnanhai · place, Beijing · struct · 0:6-0:8 → "zhongnanhai]]"
             applied: Met [[zhou-enlai]] yesterday
@@ -188,6 +190,7 @@ fn completion_finds_entries_by_alias_and_filters_on_the_alias() {
     check_completion(
         "Met [[chou$0\n",
         expect![[r#"
+            (incomplete)
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:10 → "zhou-enlai]]" (filter "Chou En-lai")
             Chinese Communist Party · organization, from 1921 · module · 0:6-0:10 → "ccp]]"
             applied: Met [[zhou-enlai]]
@@ -196,6 +199,7 @@ fn completion_finds_entries_by_alias_and_filters_on_the_alias() {
     check_completion(
         "Went to [[lushun$0\n",
         expect![[r#"
+            (incomplete)
             Port Arthur · place, East Asia · struct · 0:10-0:16 → "port-arthur]]" (filter "Lüshun")
             applied: Went to [[port-arthur]]
         "#]],
@@ -203,6 +207,7 @@ fn completion_finds_entries_by_alias_and_filters_on_the_alias() {
     check_completion(
         "[[kim$0\n",
         expect![[r#"
+            (incomplete)
             Kim Il Sung · person, 1912–1994 · class · 0:2-0:5 → "kim-il-sung]]"
             Kim Tu-bong · person, 1889–1958 · class · 0:2-0:5 → "kim-tu-bong]]"
             applied: [[kim-il-sung]]
@@ -215,6 +220,7 @@ fn completion_by_id_and_by_a_cjk_alias() {
     check_completion(
         "[[mao-ze$0\n",
         expect![[r#"
+            (incomplete)
             Mao Zedong · person, 1893–1976 · class · 0:2-0:8 → "mao-zedong]]" (filter "mao-zedong")
             applied: [[mao-zedong]]
         "#]],
@@ -222,6 +228,7 @@ fn completion_by_id_and_by_a_cjk_alias() {
     check_completion(
         "[[周$0\n",
         expect![[r#"
+            (incomplete)
             Zhou Enlai · person, 1898–1976 · class · 0:2-0:3 → "zhou-enlai]]" (filter "周恩来")
             applied: [[zhou-enlai]]
         "#]],
@@ -234,6 +241,7 @@ fn completion_inside_a_closed_mention_replaces_the_target_and_adds_no_brackets()
     check_completion(
         "Met [[zh$0]] today\n",
         expect![[r#"
+            (incomplete)
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:8 → "zhou-enlai"
             Zhongnanhai · place, Beijing · struct · 0:6-0:8 → "zhongnanhai"
             applied: Met [[zhou-enlai]] today
@@ -244,6 +252,7 @@ fn completion_inside_a_closed_mention_replaces_the_target_and_adds_no_brackets()
     check_completion(
         "Met [[zh$0ou|ZHOU]] today\n",
         expect![[r#"
+            (incomplete)
             Zhou Enlai · person, 1898–1976 · class · 0:6-0:10 → "zhou-enlai"
             Zhongnanhai · place, Beijing · struct · 0:6-0:10 → "zhongnanhai"
             applied: Met [[zhou-enlai|ZHOU]] today
@@ -253,6 +262,7 @@ fn completion_inside_a_closed_mention_replaces_the_target_and_adds_no_brackets()
     check_completion(
         "the Chairman [[[mao$0]]]\n",
         expect![[r#"
+            (incomplete)
             Mao Zedong · person, 1893–1976 · class · 0:16-0:19 → "mao-zedong"
             applied: the Chairman [[[mao-zedong]]]
         "#]],
@@ -286,6 +296,7 @@ fn completion_after_at_lists_bibliography_keys_with_titles() {
     check_completion(
         "As reported [@$0\n",
         expect![[r#"
+            (incomplete)
             aprf-45-1-343 · Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 · reference · 0:14-0:14 → "aprf-45-1-343]"
             zhou-wengao-7 · Jianguo yilai Zhou Enlai wengao · reference · 0:14-0:14 → "zhou-wengao-7]"
             applied: As reported [@aprf-45-1-343]
@@ -296,6 +307,7 @@ fn completion_after_at_lists_bibliography_keys_with_titles() {
     check_completion(
         "See [@wengao$0, 130].\n",
         expect![[r#"
+            (incomplete)
             zhou-wengao-7 · Jianguo yilai Zhou Enlai wengao · reference · 0:6-0:12 → "zhou-wengao-7" (filter "Jianguo yilai Zhou Enlai wengao")
             applied: See [@zhou-wengao-7, 130].
         "#]],
@@ -303,6 +315,7 @@ fn completion_after_at_lists_bibliography_keys_with_titles() {
     check_completion(
         "See [@zhou-wengao-7, 130; @minutes$0]\n",
         expect![[r#"
+            (incomplete)
             aprf-45-1-343 · Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 · reference · 0:27-0:34 → "aprf-45-1-343" (filter "Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952")
             applied: See [@zhou-wengao-7, 130; @aprf-45-1-343]
         "#]],
