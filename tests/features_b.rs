@@ -323,6 +323,31 @@ fn completion_after_at_lists_bibliography_keys_with_titles() {
 }
 
 #[test]
+fn completion_in_the_front_matter_offers_keys_in_source_only() {
+    check_completion(
+        "+++\ntitle = \"A\"\nsource = \"[@ap$0\"\n+++\n\nText.\n",
+        expect![[r#"
+        "#]],
+    );
+    check_completion(
+        "+++\ntitle = \"[[zh$0\"\n+++\n\nText.\n",
+        expect![[r#"
+        "#]],
+    );
+}
+
+/// Line ends are `\r\n`: the context stops at the line's end, and the
+/// edit stays on the cursor's line.
+#[test]
+fn completion_in_a_crlf_document() {
+    check_completion(
+        "First line.\r\nMet [[sta$0\r\nNext [[un]].\r\n",
+        expect![[r#"
+        "#]],
+    );
+}
+
+#[test]
 fn completion_after_caret_offers_the_next_number_and_the_documents_labels() {
     check_completion(
         "A claim.[^1] Another.[^$0\n\
@@ -606,6 +631,25 @@ fn semantic_tokens_count_columns_and_lengths_in_the_negotiated_encoding() {
         0:46 1 insertion "]"
     "#]]
     .assert_eq(&out);
+}
+
+/// CRLF line ends, a BOM, and a mention that wraps over the line break.
+#[test]
+fn semantic_tokens_in_a_crlf_document_with_a_bom() {
+    let text = "\u{feff}Met [[Zhou\r\nEnlai]] and [[UN]].[^1]\r\n\r\n[^1]: Note.\r\n";
+    let mut client = Client::spawn();
+    let init = client.initialize(Some(&ws()), None);
+    wait_for_index(&mut client);
+    let legend = legend(&init);
+    let uri = client.open(&ws().join("crlf.scholia"), text);
+    let answer = request(
+        &mut client,
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    expect![[r#"
+    "#]]
+    .assert_eq(&render_tokens(&answer["data"], text, &legend, client.encoding));
 }
 
 #[test]
