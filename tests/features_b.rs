@@ -277,18 +277,24 @@ fn completion_offers_nothing_after_the_bar_or_outside_a_context() {
             (no items)
         "#]],
     );
-    check_completion("Met Zh$0\n", expect![[r#"
+    check_completion(
+        "Met Zh$0\n",
+        expect![[r#"
         null
-    "#]]);
+    "#]],
+    );
     check_completion(
         "Met [[stalin]] and zh$0\n",
         expect![[r#"
         null
     "#]],
     );
-    check_completion("An escaped \\[[zh$0\n", expect![[r#"
+    check_completion(
+        "An escaped \\[[zh$0\n",
+        expect![[r#"
         null
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -327,11 +333,15 @@ fn completion_in_the_front_matter_offers_keys_in_source_only() {
     check_completion(
         "+++\ntitle = \"A\"\nsource = \"[@ap$0\"\n+++\n\nText.\n",
         expect![[r#"
+            (incomplete)
+            aprf-45-1-343 · Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 · reference · 2:12-2:14 → "aprf-45-1-343]"
+            applied: source = "[@aprf-45-1-343]"
         "#]],
     );
     check_completion(
         "+++\ntitle = \"[[zh$0\"\n+++\n\nText.\n",
         expect![[r#"
+            null
         "#]],
     );
 }
@@ -343,6 +353,10 @@ fn completion_in_a_crlf_document() {
     check_completion(
         "First line.\r\nMet [[sta$0\r\nNext [[un]].\r\n",
         expect![[r#"
+            (incomplete)
+            Joseph Stalin · person, 1878–1953 · class · 1:6-1:9 → "stalin]]" (filter "Stalin")
+            Chinese Communist Party · organization, from 1921 · module · 1:6-1:9 → "ccp]]"
+            applied: Met [[stalin]]
         "#]],
     );
 }
@@ -385,7 +399,8 @@ fn completion_edit_ranges_count_utf16_and_utf8_units() {
         let first = &answer["items"][0]["textEdit"];
         let range = Range::from_json(&first["range"]);
         let mut applied = text.clone();
-        Change::replace(range, first["newText"].as_str().unwrap()).apply(&mut applied, client.encoding);
+        Change::replace(range, first["newText"].as_str().unwrap())
+            .apply(&mut applied, client.encoding);
         let _ = writeln!(
             out,
             "{}: {} → {}",
@@ -407,7 +422,10 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
     let mut client = start(None);
     let (answer, _) = complete_in(&mut client, "typing.scholia", "Met [[chou$0\n");
     let item = answer["items"][0].clone();
-    assert!(item.get("documentation").is_none(), "documentation only on resolve");
+    assert!(
+        item.get("documentation").is_none(),
+        "documentation only on resolve"
+    );
     let resolved = request(&mut client, "completionItem/resolve", item);
     expect![[r#"
         **Zhou Enlai** · person · 1898–1976
@@ -419,12 +437,26 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
         wikidata: Q17427
 
         `zhou-enlai` · mentioned in 3 documents"#]]
-    .assert_eq(resolved["documentation"]["value"].as_str().unwrap_or("none"));
+    .assert_eq(
+        resolved["documentation"]["value"]
+            .as_str()
+            .unwrap_or("none"),
+    );
 
     let (answer, _) = complete_in(&mut client, "cite.scholia", "[@zhou-w$0\n");
-    let resolved = request(&mut client, "completionItem/resolve", answer["items"][0].clone());
-    expect![[r#"Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018)."#]]
-        .assert_eq(resolved["documentation"]["value"].as_str().unwrap_or("none"));
+    let resolved = request(
+        &mut client,
+        "completionItem/resolve",
+        answer["items"][0].clone(),
+    );
+    expect![[
+        r#"Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018)."#
+    ]]
+    .assert_eq(
+        resolved["documentation"]["value"]
+            .as_str()
+            .unwrap_or("none"),
+    );
 }
 
 /// A registry of 20,000 entries: the list is capped and marked incomplete,
@@ -433,7 +465,11 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
 fn completion_with_twenty_thousand_entries_is_capped_with_the_best_first() {
     let dir = TempDir::new("features-b-big");
     std::fs::create_dir_all(dir.join("registry")).unwrap();
-    std::fs::write(dir.join("scholia.toml"), "registry = [\"registry/*.toml\"]\n").unwrap();
+    std::fs::write(
+        dir.join("scholia.toml"),
+        "registry = [\"registry/*.toml\"]\n",
+    )
+    .unwrap();
     let given = ["Liza", "Ozanne", "Kaz", "Suzette", "Beatriz", "Franz"];
     let family = ["Hanke", "Ashby", "Shaw", "Hughes", "Bishop", "Roth"];
     let mut toml = String::with_capacity(20_000 * 80);
@@ -506,13 +542,21 @@ fn decode(data: &Value) -> Vec<(u32, u32, u32, u32, u32)> {
 
 /// One line per token: `line:col length type+modifiers "text"`. Checks that
 /// tokens are disjoint and stay on their line.
-fn render_tokens(data: &Value, text: &str, legend: &(Vec<String>, Vec<String>), enc: Encoding) -> String {
+fn render_tokens(
+    data: &Value,
+    text: &str,
+    legend: &(Vec<String>, Vec<String>),
+    enc: Encoding,
+) -> String {
     let mut out = String::new();
     let mut last_end: Option<Pos> = None;
     for (line, col, len, ty, mods) in decode(data) {
         let start = pos(line, col);
         let end = pos(line, col + len);
-        assert!(last_end.is_none_or(|e| e <= start), "tokens overlap at {start:?}");
+        assert!(
+            last_end.is_none_or(|e| e <= start),
+            "tokens overlap at {start:?}"
+        );
         last_end = Some(end);
         let piece = text_of(text, Range { start, end }, enc);
         assert!(!piece.contains('\n'), "a token spans lines");
@@ -540,7 +584,15 @@ fn semantic_tokens_legend_is_exactly_the_extensions_names() {
     let (types, modifiers) = legend(&init);
     assert_eq!(
         types,
-        ["person", "place", "organization", "unknownEntity", "footnote", "citation", "insertion"]
+        [
+            "person",
+            "place",
+            "organization",
+            "unknownEntity",
+            "footnote",
+            "citation",
+            "insertion"
+        ]
     );
     assert_eq!(modifiers, ["declaration", "ambiguous"]);
     let provider = &init["capabilities"]["semanticTokensProvider"];
@@ -587,7 +639,12 @@ fn semantic_tokens_of_a_document_split_per_line_around_insertions() {
         25:0 7 footnote+declaration "[^note]"
         27:0 4 footnote+declaration "[^2]"
     "#]]
-    .assert_eq(&render_tokens(&answer["data"], &text, &legend, client.encoding));
+    .assert_eq(&render_tokens(
+        &answer["data"],
+        &text,
+        &legend,
+        client.encoding,
+    ));
 }
 
 /// A line with CJK text, an emoji sequence and a combining mark before the
@@ -608,7 +665,12 @@ fn semantic_tokens_count_columns_and_lengths_in_the_negotiated_encoding() {
             json!({ "textDocument": { "uri": uri } }),
         );
         let _ = writeln!(out, "{}:", client.encoding.name());
-        out.push_str(&render_tokens(&answer["data"], text, &legend, client.encoding));
+        out.push_str(&render_tokens(
+            &answer["data"],
+            text,
+            &legend,
+            client.encoding,
+        ));
     }
     expect![[r#"
         utf-16:
@@ -648,8 +710,18 @@ fn semantic_tokens_in_a_crlf_document_with_a_bom() {
         json!({ "textDocument": { "uri": uri } }),
     );
     expect![[r#"
+        0:5 6 person "[[Zhou"
+        1:0 7 person "Enlai]]"
+        1:12 6 organization "[[UN]]"
+        1:19 4 footnote "[^1]"
+        3:0 4 footnote+declaration "[^1]"
     "#]]
-    .assert_eq(&render_tokens(&answer["data"], text, &legend, client.encoding));
+    .assert_eq(&render_tokens(
+        &answer["data"],
+        text,
+        &legend,
+        client.encoding,
+    ));
 }
 
 #[test]
@@ -674,16 +746,29 @@ fn semantic_tokens_range_and_delta() {
         13:15 6 place "[[Port"
         14:0 8 place "Arthur]]"
     "#]]
-    .assert_eq(&render_tokens(&answer["data"], &text, &legend, client.encoding));
+    .assert_eq(&render_tokens(
+        &answer["data"],
+        &text,
+        &legend,
+        client.encoding,
+    ));
 
     let full = request(
         &mut client,
         "textDocument/semanticTokens/full",
         json!({ "textDocument": { "uri": uri } }),
     );
-    let before: Vec<u64> = full["data"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    let before: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
     // Tag "proposal" on line 18: one token more in the middle.
-    let change = Change::replace(find(&text, "proposal", client.encoding), "[[Kim Il Sung|proposal]]");
+    let change = Change::replace(
+        find(&text, "proposal", client.encoding),
+        "[[Kim Il Sung|proposal]]",
+    );
     change.apply(&mut text, client.encoding);
     client.change(&path, 2, &[change]);
     let delta = request(
@@ -698,7 +783,9 @@ fn semantic_tokens_range_and_delta() {
     for e in edits.iter().rev() {
         let start = e["start"].as_u64().unwrap() as usize;
         let count = e["deleteCount"].as_u64().unwrap() as usize;
-        let new: Vec<u64> = e["data"].as_array().map_or(Vec::new(), |d| d.iter().map(|n| n.as_u64().unwrap()).collect());
+        let new: Vec<u64> = e["data"].as_array().map_or(Vec::new(), |d| {
+            d.iter().map(|n| n.as_u64().unwrap()).collect()
+        });
         data.splice(start..start + count, new);
     }
     let applied = Value::from(data);
@@ -710,7 +797,14 @@ fn semantic_tokens_range_and_delta() {
     assert_eq!(applied, again["data"]);
     let edits_shown: Vec<String> = edits
         .iter()
-        .map(|e| format!("start {} delete {} insert {}", e["start"], e["deleteCount"], e["data"].as_array().map_or(0, Vec::len)))
+        .map(|e| {
+            format!(
+                "start {} delete {} insert {}",
+                e["start"],
+                e["deleteCount"],
+                e["data"].as_array().map_or(0, Vec::len)
+            )
+        })
         .collect();
     expect![[r#"["start 85 delete 5 insert 10"]"#]].assert_eq(&format!("{edits_shown:?}"));
     expect![[r#"
@@ -770,7 +864,10 @@ fn render_document_symbols(list: &Value, depth: usize, out: &mut String) {
         );
         for c in s["children"].as_array().into_iter().flatten() {
             let r = Range::from_json(&c["range"]);
-            assert!(range.start <= r.start && r.end <= range.end, "a child inside its parent");
+            assert!(
+                range.start <= r.start && r.end <= range.end,
+                "a child inside its parent"
+            );
         }
         render_document_symbols(&s["children"], depth + 1, out);
     }
@@ -831,7 +928,11 @@ fn render_workspace_symbols(list: &Value) -> String {
     let mut out = String::new();
     for s in list.as_array().into_iter().flatten() {
         let path = path_of(s["location"]["uri"].as_str().unwrap());
-        let rel = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         let range = Range::from_json(&s["location"]["range"]);
         let mut target = String::new();
         if range != range_zero() {
@@ -855,7 +956,10 @@ fn workspace_symbols_find_entries_by_name_alias_and_id_and_documents_by_title() 
     let mut out = String::new();
     for query in ["zh", "chou", "telegram", "中国", "port-ar"] {
         let _ = writeln!(out, "{query}:");
-        out.push_str(&render_workspace_symbols(&workspace_symbols(&mut client, query)));
+        out.push_str(&render_workspace_symbols(&workspace_symbols(
+            &mut client,
+            query,
+        )));
     }
     expect![[r#"
         zh:
@@ -896,7 +1000,10 @@ fn folding_ranges_cover_front_matter_sections_and_long_notes() {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::new();
     for f in answer.as_array().expect("a list") {
-        let (start, end) = (f["startLine"].as_u64().unwrap(), f["endLine"].as_u64().unwrap());
+        let (start, end) = (
+            f["startLine"].as_u64().unwrap(),
+            f["endLine"].as_u64().unwrap(),
+        );
         assert!(f.get("startCharacter").is_none());
         let _ = writeln!(
             out,
