@@ -459,6 +459,31 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
     );
 }
 
+/// A client that shows `labelDetails` gets each entry's id there.
+#[test]
+fn completion_shows_the_id_as_label_description_when_the_client_supports_it() {
+    let mut client = Client::spawn();
+    let params = json!({
+        "processId": null,
+        "rootUri": uri_of(&ws()),
+        "capabilities": { "textDocument": { "completion": {
+            "completionItem": { "labelDetailsSupport": true },
+        }}},
+    });
+    request(&mut client, "initialize", params);
+    client.notify("initialized", json!({}));
+    let (answer, _) = complete_in(&mut client, "typing.scholia", "[[kim$0\n");
+    let shown: Vec<String> = answer["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{} {}", i["label"], i["labelDetails"]))
+        .collect();
+    expect![[r#"
+    "#]]
+    .assert_eq(&shown.join("\n"));
+}
+
 /// A registry of 20,000 entries: the list is capped and marked incomplete,
 /// and the best match comes first.
 #[test]
