@@ -480,7 +480,8 @@ fn completion_shows_the_id_as_label_description_when_the_client_supports_it() {
         .map(|i| format!("{} {}", i["label"], i["labelDetails"]))
         .collect();
     expect![[r#"
-    "#]]
+        "Kim Il Sung" {"description":"kim-il-sung"}
+        "Kim Tu-bong" {"description":"kim-tu-bong"}"#]]
     .assert_eq(&shown.join("\n"));
 }
 
