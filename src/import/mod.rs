@@ -176,10 +176,7 @@ fn import_one(
     if is_document(&text) {
         return nothing_to_do();
     }
-    let input_dir = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let input_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let out_dir = match &args.out {
         Some(out) if !to_stdout => out.clone(),
         _ => input_dir,
