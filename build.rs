@@ -15,7 +15,9 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     if !dir.join("parser.c").exists() {
-        println!("cargo:warning=editors/tree-sitter-scholia/src/parser.c is missing: run `tree-sitter generate` there");
+        println!(
+            "cargo:warning=editors/tree-sitter-scholia/src/parser.c is missing: run `tree-sitter generate` there"
+        );
         return;
     }
     build.compile("tree-sitter-scholia");

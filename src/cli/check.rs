@@ -89,9 +89,10 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
         None => (Workspace::detached(), list_documents(targets)),
     };
     let mut reports = Vec::new();
-    // Problems in scholia.toml, the registry and the bibliography.
+    // Problems in scholia.toml, the registry and the bibliography, when
+    // they lie under the paths asked for (like documents).
     for (path, file) in &ws.aux {
-        if !file.diagnostics.is_empty() {
+        if !file.diagnostics.is_empty() && is_under(path, targets) {
             let mut diagnostics = file.diagnostics.clone();
             diagnostics::finish(&mut diagnostics, &ws);
             reports.push(Report {

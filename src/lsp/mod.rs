@@ -3,6 +3,7 @@
 //! `convert` holds every conversion between LSP types and ours.
 
 mod convert;
+mod features;
 mod server;
 mod state;
 

@@ -14,6 +14,7 @@ use tower_lsp_server::ls_types::{self as lsp};
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
+use super::features;
 use super::state::{Publish, State, index_documents};
 use crate::diagnostics::{Code, Level, Lints};
 use crate::ide;
@@ -79,7 +80,8 @@ impl Server {
         }
         let state = self.state.clone();
         let publish = self.publish.clone();
-        tokio::task::spawn_blocking(move || index_jobs(&state, &publish, jobs));
+        let client = self.client.clone();
+        tokio::task::spawn_blocking(move || index_jobs(&client, &state, &publish, jobs));
     }
 
     /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
@@ -89,27 +91,59 @@ impl Server {
         pos: lsp::Position,
         f: impl FnOnce(&State, &crate::workspace::Document, usize) -> Option<R>,
     ) -> Result<Option<R>> {
-        let Some(path) = convert::path_of(uri) else {
-            return Ok(None);
-        };
         with_state(&self.state, |s| {
-            let file = s.open.get(&path)?;
-            let doc = file.doc.as_ref()?;
-            let offset = convert::offset(&doc.line_index, &doc.text, pos, s.encoding);
+            let (doc, offset) = features::doc_at(s, uri, pos)?;
             f(s, doc, offset)
         })
     }
 }
 
 /// Parses the documents of each (root, documents) job off the lock, records
-/// them, then republishes every diagnostic (translations depend on the index).
+/// them, then republishes every diagnostic (translations depend on the
+/// index). Runs on a blocking thread; reports `$/progress` to clients that
+/// support it.
 fn index_jobs(
+    client: &Client,
     state: &Mutex<State>,
     publish: &UnboundedSender<Publish>,
     jobs: Vec<(PathBuf, Vec<PathBuf>)>,
 ) {
+    let handle = tokio::runtime::Handle::current();
+    let (enc, with_progress) =
+        with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
     for (root, docs) in jobs {
-        let summaries = index_documents(&docs);
+        let token = lsp::ProgressToken::String(format!("scholia/index/{}", root.display()));
+        let progress = with_progress
+            .then(|| {
+                // A client that never answers must not stall indexing.
+                let created = handle.block_on(tokio::time::timeout(
+                    std::time::Duration::from_secs(2),
+                    client.create_work_done_progress(token.clone()),
+                ));
+                created.ok()?.ok()?;
+                Some(
+                    handle.block_on(
+                        client
+                            .progress(token, "Indexing scholia documents")
+                            .with_percentage(0)
+                            .begin(),
+                    ),
+                )
+            })
+            .flatten();
+        let mut summaries = Vec::with_capacity(docs.len());
+        let chunk = (docs.len() / 20).max(200);
+        for (n, part) in docs.chunks(chunk).enumerate() {
+            summaries.extend(index_documents(part, enc));
+            if let Some(p) = &progress {
+                let done = ((n + 1) * chunk).min(docs.len());
+                handle.block_on(p.report_with_message(
+                    format!("{done}/{} documents", docs.len()),
+                    (done * 100 / docs.len().max(1)) as u32,
+                ));
+            }
+        }
+        let count = summaries.len();
         let list = with_state(state, |s| {
             s.finish_index(&root, summaries);
             s.all_diagnostics()
@@ -117,22 +151,15 @@ fn index_jobs(
         for p in list.into_iter().flatten() {
             let _ = publish.send(p);
         }
+        if let Some(p) = progress {
+            handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
+        }
     }
-}
-
-fn location(s: &State, loc: &ide::Location) -> Option<lsp::Location> {
-    let uri = convert::uri_of(&loc.path)?;
-    let range = if loc.range == (0..0) {
-        lsp::Range::default()
-    } else {
-        let (text, index) = s.text_of(&loc.path)?;
-        convert::range(&index, &text, &loc.range, s.encoding)
-    };
-    Some(lsp::Location { uri, range })
 }
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let client_caps = params.capabilities.clone();
         let offered = params
             .capabilities
             .general
@@ -152,25 +179,41 @@ impl LanguageServer for Server {
             roots.extend(convert::path_of(uri));
         }
         let lints = lints_from(params.initialization_options.as_ref());
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
         with_state(&self.state, |s| {
             s.encoding = encoding;
             s.client_lints = lints;
             s.detached.config.lints = s.client_lints.clone();
             s.roots = roots;
+            s.progress_supported = progress;
         })?;
         let sync = lsp::TextDocumentSyncOptions {
             open_close: Some(true),
             change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
             ..Default::default()
         };
+        let mut capabilities = lsp::ServerCapabilities {
+            position_encoding: Some(convert::encoding_kind(encoding)),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(lsp::OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
+            ..Default::default()
+        };
+        features::register(&mut capabilities, &client_caps);
         Ok(lsp::InitializeResult {
-            capabilities: lsp::ServerCapabilities {
-                position_encoding: Some(convert::encoding_kind(encoding)),
-                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
-                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-                definition_provider: Some(lsp::OneOf::Left(true)),
-                ..Default::default()
-            },
+            capabilities,
             server_info: Some(lsp::ServerInfo {
                 name: "scholia".into(),
                 version: Some(env!("CARGO_PKG_VERSION").into()),
@@ -184,6 +227,7 @@ impl LanguageServer for Server {
         // index their documents; `initialize` has already been answered.
         let state = self.state.clone();
         let publish = self.publish.clone();
+        let client = self.client.clone();
         tokio::task::spawn_blocking(move || {
             let loaded = with_state(&state, |s| {
                 let roots = s.roots.clone();
@@ -202,7 +246,7 @@ impl LanguageServer for Server {
             for p in list {
                 let _ = publish.send(p);
             }
-            index_jobs(&state, &publish, jobs);
+            index_jobs(&client, &state, &publish, jobs);
         });
         // Registering file watchers is a request to the client: it runs in
         // its own task, so this notification handler never waits on it.
@@ -312,6 +356,45 @@ impl LanguageServer for Server {
         }
     }
 
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        let result = with_state(&self.state, |s| {
+            let mut cleared = Vec::new();
+            for folder in &removed {
+                s.roots.retain(|r| r != folder);
+                cleared.extend(s.drop_workspaces_under(folder));
+            }
+            let mut jobs = Vec::new();
+            for folder in added {
+                s.roots.push(folder.clone());
+                if let (Some(root), docs) =
+                    s.ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE))
+                    && !docs.is_empty()
+                {
+                    jobs.push((root, docs));
+                }
+            }
+            let mut list = cleared;
+            list.extend(s.all_diagnostics());
+            (list, jobs)
+        });
+        if let Ok((list, jobs)) = result {
+            self.send(list);
+            self.index_in_background(jobs);
+        }
+    }
+
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let changes: Vec<(PathBuf, lsp::FileChangeType)> = params
             .changes
@@ -357,7 +440,7 @@ impl LanguageServer for Server {
             let ws = s.workspace_of(&doc.path);
             let locations: Vec<lsp::Location> = ide::definition::definition(doc, ws, offset)
                 .iter()
-                .filter_map(|l| location(s, l))
+                .filter_map(|l| s.location(l))
                 .collect();
             match locations.len() {
                 0 => None,
@@ -367,5 +450,107 @@ impl LanguageServer for Server {
                 _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
             }
         })
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        with_state(&self.state, |s| features::completion::completion(s, params))
+    }
+
+    async fn completion_resolve(&self, params: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
+        with_state(&self.state, |s| features::completion::resolve(s, params))
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        with_state(&self.state, |s| {
+            features::code_actions::code_action(s, params)
+        })
+    }
+
+    async fn code_action_resolve(&self, params: lsp::CodeAction) -> Result<lsp::CodeAction> {
+        with_state(&self.state, |s| features::code_actions::resolve(s, params))
+    }
+
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        with_state(&self.state, |s| features::folding::folding_range(s, params))
+    }
+
+    async fn document_link(
+        &self,
+        params: lsp::DocumentLinkParams,
+    ) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        with_state(&self.state, |s| features::links::document_link(s, params))
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        with_state(&self.state, |s| features::references::references(s, params))
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        with_state(&self.state, |s| features::rename::rename(s, params))?
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        with_state(&self.state, |s| features::rename::prepare_rename(s, params))?
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        with_state(&self.state, |s| features::semantic_tokens::full(s, params))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: lsp::SemanticTokensRangeParams,
+    ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
+        with_state(&self.state, |s| features::semantic_tokens::range(s, params))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: lsp::SemanticTokensDeltaParams,
+    ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
+        with_state(&self.state, |s| {
+            features::semantic_tokens::full_delta(s, params)
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        with_state(&self.state, |s| {
+            features::symbols::document_symbol(s, params)
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        with_state(&self.state, |s| {
+            features::symbols::workspace_symbol(s, params)
+        })
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        with_state(&self.state, |s| features::commands::execute(s, params))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        with_state(&self.state, |s| features::commands::code_lens(s, params))
     }
 }

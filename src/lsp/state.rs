@@ -45,6 +45,8 @@ pub struct State {
     pub detached: Workspace,
     /// Open files by path.
     pub open: HashMap<PathBuf, OpenFile>,
+    /// Whether the client takes `$/progress` (window.workDoneProgress).
+    pub progress_supported: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -68,14 +70,10 @@ impl State {
     /// (Re)loads the workspace at `root`; returns its documents to index.
     pub fn load_workspace(&mut self, root: &Path) -> Vec<PathBuf> {
         let (mut ws, docs) = Workspace::open(root);
+        ws.encoding = self.encoding;
         ws.config.lints = ws.config.lints.or(&self.client_lints);
         // Files open in the editor count as the editor holds them.
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        let open_aux = self.open_aux_texts();
         if !open_aux.is_empty() {
             ws.reload_registry_with(&open_aux);
             ws.reload_bibliography_with(&open_aux);
@@ -90,6 +88,33 @@ impl State {
         self.workspaces.insert(root.to_path_buf(), ws);
         self.indexing.push(root.to_path_buf());
         docs
+    }
+
+    /// Forgets the workspaces whose root lies in `folder` (a workspace folder
+    /// the client removed), unless a document open in the editor still
+    /// belongs to them. Returns empty diagnostics for their files.
+    pub fn drop_workspaces_under(&mut self, folder: &Path) -> Vec<Publish> {
+        let gone: Vec<PathBuf> = self
+            .workspaces
+            .keys()
+            .filter(|r| r.starts_with(folder) && !self.open.keys().any(|p| p.starts_with(r)))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for root in gone {
+            if let Some(ws) = self.workspaces.remove(&root) {
+                for path in ws.aux.keys() {
+                    if let Some(uri) = convert::uri_of(path) {
+                        out.push(Publish {
+                            uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Records the summaries of documents indexed in the background; open
@@ -206,9 +231,9 @@ impl State {
         let file = self.open.remove(path)?;
         if file.doc.is_some() {
             // The file on disk is the truth again.
-            let summary = workspace::read_text(path)
-                .ok()
-                .map(|text| DocSummary::of(&Document::new(path.to_path_buf(), text)));
+            let summary = workspace::read_text(path).ok().map(|text| {
+                DocSummary::indexed(&Document::new(path.to_path_buf(), text), self.encoding)
+            });
             if let Some(ws) = self.workspace_of_mut(path) {
                 match summary {
                     Some(s) => ws.set_doc(path.to_path_buf(), s),
@@ -224,12 +249,10 @@ impl State {
     /// When `path` is a registry or bibliography file of a workspace, reloads
     /// that part with the editor's text of every open file.
     fn aux_changed(&mut self, path: &Path) {
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        if is_document(path) {
+            return;
+        }
+        let open_aux = self.open_aux_texts();
         let Some(ws) = self.workspace_of_mut(path) else {
             return;
         };
@@ -238,6 +261,16 @@ impl State {
         } else if ws.bibliography_files.iter().any(|p| p == path) {
             ws.reload_bibliography_with(&open_aux);
         }
+    }
+
+    /// The text of every open file that is not a document (registry,
+    /// bibliography, config), as the editor holds it.
+    fn open_aux_texts(&self) -> HashMap<PathBuf, String> {
+        self.open
+            .iter()
+            .filter(|(_, f)| f.doc.is_none())
+            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .collect()
     }
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns
@@ -276,7 +309,7 @@ impl State {
                 match workspace::read_text(path) {
                     Ok(text) if *kind != lsp::FileChangeType::DELETED => {
                         let doc = Document::new(path.clone(), text);
-                        ws.set_doc(path.clone(), DocSummary::of(&doc));
+                        ws.set_doc(path.clone(), DocSummary::indexed(&doc, self.encoding));
                     }
                     _ => ws.remove_doc(path),
                 }
@@ -350,6 +383,24 @@ impl State {
         out
     }
 
+    /// An `ide::Location` as an LSP location: from its span when the index
+    /// has one, else from the file's text (open, in memory, or on disk).
+    pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
+        let uri = convert::uri_of(&loc.path)?;
+        let range = match (&loc.span, loc.range == (0..0)) {
+            (Some(span), _) => lsp::Range::new(
+                lsp::Position::new(span.start.line, span.start.col),
+                lsp::Position::new(span.end.line, span.end.col),
+            ),
+            (None, true) => lsp::Range::default(),
+            (None, false) => {
+                let (text, index) = self.text_of(&loc.path)?;
+                convert::range(&index, &text, &loc.range, self.encoding)
+            }
+        };
+        Some(lsp::Location { uri, range })
+    }
+
     /// The text and line index of any file of a workspace, for converting a
     /// location in it: open files as the editor holds them, registry and
     /// bibliography files from memory, other files from disk.
@@ -379,14 +430,14 @@ pub fn is_document(path: &Path) -> bool {
 }
 
 /// Parses documents for the index (run off the lock, in parallel).
-pub fn index_documents(paths: &[PathBuf]) -> Vec<(PathBuf, DocSummary)> {
+pub fn index_documents(paths: &[PathBuf], enc: Encoding) -> Vec<(PathBuf, DocSummary)> {
     use rayon::prelude::*;
     paths
         .par_iter()
         .filter_map(|p| {
             let text = workspace::read_text(p).ok()?;
             let doc = Document::new(p.clone(), text);
-            Some((p.clone(), DocSummary::of(&doc)))
+            Some((p.clone(), DocSummary::indexed(&doc, enc)))
         })
         .collect()
 }

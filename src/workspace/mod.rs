@@ -7,13 +7,14 @@ pub mod config;
 pub mod document;
 pub mod registry;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::text::LineIndex;
+use crate::text::{Encoding, LineCol, LineIndex};
 pub use bibliography::{BibEntry, Bibliography};
 pub use config::Config;
 pub use document::Document;
@@ -23,6 +24,30 @@ pub use registry::{Entity, Kind, Registry, Resolution};
 pub const CONFIG_FILE: &str = "scholia.toml";
 /// The extension of documents.
 pub const EXTENSION: &str = "scholia";
+
+/// Line/column of both ends of a range, in the encoding the index was
+/// built with (kept for closed documents, so that a reference in them needs
+/// no file read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// One use of a key (a mention target or a citation key) in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Index into `DocSummary::mention_targets` or `DocSummary::cite_keys`.
+    pub index: u32,
+    /// The whole `[[…]]`, or the citation key.
+    pub range: Range<usize>,
+    /// A mention's target (equal to `range` for a citation key).
+    pub target: Range<usize>,
+    /// Whether a mention has `|display` text.
+    pub has_display: bool,
+    pub span: Option<Span>,
+    pub target_span: Option<Span>,
+}
 
 /// What the workspace index keeps of each document: enough for every
 /// cross-document query without re-reading the file.
@@ -37,16 +62,71 @@ pub struct DocSummary {
     pub mention_targets: Vec<String>,
     /// The original this document translates (absolute path).
     pub translation_of: Option<PathBuf>,
+    /// Every mention, in order.
+    pub mentions: Vec<Occurrence>,
+    /// Every citation item's key, in order.
+    pub citations: Vec<Occurrence>,
 }
 
 impl DocSummary {
+    /// The summary of an open document: positions are taken from the
+    /// document itself when needed.
     pub fn of(doc: &Document) -> DocSummary {
+        Self::build(doc, None)
+    }
+
+    /// The summary of a closed document, with line/column spans in `enc`.
+    pub fn indexed(doc: &Document, enc: Encoding) -> DocSummary {
+        Self::build(doc, Some(enc))
+    }
+
+    fn build(doc: &Document, enc: Option<Encoding>) -> DocSummary {
         let m = &doc.model;
         let sorted = |mut v: Vec<String>| {
             v.sort();
             v.dedup();
             v
         };
+        let span = |r: &Range<usize>| {
+            enc.map(|e| Span {
+                start: doc.line_index.line_col(&doc.text, r.start, e),
+                end: doc.line_index.line_col(&doc.text, r.end, e),
+            })
+        };
+        let cite_keys = sorted(
+            m.citations
+                .iter()
+                .flat_map(|c| c.items.iter().map(|i| i.key.clone()))
+                .collect(),
+        );
+        let mention_targets = sorted(m.mentions.iter().map(|x| x.target.clone()).collect());
+        let position =
+            |list: &[String], key: &String| list.binary_search(key).unwrap_or_default() as u32;
+        let mentions = m
+            .mentions
+            .iter()
+            .map(|x| Occurrence {
+                index: position(&mention_targets, &x.target),
+                range: x.range.clone(),
+                target: x.target_range.clone(),
+                has_display: x.display_range.is_some(),
+                span: span(&x.range),
+                target_span: span(&x.target_range),
+            })
+            .collect();
+        let citations = m
+            .citations
+            .iter()
+            .flat_map(|c| c.items.iter())
+            .map(|i| Occurrence {
+                index: position(&cite_keys, &i.key),
+                range: i.key_range.clone(),
+                target: i.key_range.clone(),
+                has_display: false,
+                span: span(&i.key_range),
+                target_span: span(&i.key_range),
+            })
+            .collect();
         DocSummary {
             title: m
                 .front_matter
@@ -54,14 +134,11 @@ impl DocSummary {
                 .and_then(|f| f.title.as_ref().map(|t| t.value.clone()))
                 .or_else(|| m.headings.first().map(|h| h.text.clone())),
             labels: sorted(m.footnote_defs.iter().map(|d| d.label.clone()).collect()),
-            cite_keys: sorted(
-                m.citations
-                    .iter()
-                    .flat_map(|c| c.items.iter().map(|i| i.key.clone()))
-                    .collect(),
-            ),
-            mention_targets: sorted(m.mentions.iter().map(|x| x.target.clone()).collect()),
+            cite_keys,
+            mention_targets,
             translation_of: translation_target(doc),
+            mentions,
+            citations,
         }
     }
 }
@@ -112,8 +189,10 @@ pub struct Workspace {
     pub aux: BTreeMap<PathBuf, AuxFile>,
     /// Every document of the workspace, open ones as the editor holds them.
     pub docs: BTreeMap<PathBuf, DocSummary>,
-    /// Entity index → number of documents that mention it.
-    mention_counts: HashMap<usize, usize>,
+    /// Column unit of the spans kept for closed documents.
+    pub encoding: Encoding,
+    /// Entity index → the documents that mention it.
+    mentioned_in: HashMap<usize, BTreeSet<PathBuf>>,
 }
 
 /// Lexically normalizes a path: makes it absolute, removes `.` and folds `..`.
@@ -266,7 +345,7 @@ impl Workspace {
                     missing.push(Diagnostic::new(
                         Code::Config,
                         p.range.clone(),
-                        format!("`{}` names no file below {}", p.glob, root.display()),
+                        format!("`{}` names no file of this workspace", p.glob),
                     ));
                 }
             }
@@ -347,22 +426,31 @@ impl Workspace {
 
     /// Records (or replaces) a document's summary.
     pub fn set_doc(&mut self, path: PathBuf, summary: DocSummary) {
-        if let Some(old) = self.docs.remove(&path) {
-            self.count(&old, -1);
+        self.remove_doc(&path);
+        for i in self.entities_of(&summary) {
+            self.mentioned_in.entry(i).or_default().insert(path.clone());
         }
-        self.count(&summary, 1);
         self.docs.insert(path, summary);
     }
 
     pub fn remove_doc(&mut self, path: &Path) {
         if let Some(old) = self.docs.remove(path) {
-            self.count(&old, -1);
+            for i in self.entities_of(&old) {
+                if let Some(set) = self.mentioned_in.get_mut(&i) {
+                    set.remove(path);
+                }
+            }
         }
     }
 
     /// Number of documents that mention the entity with this index.
     pub fn mention_count(&self, entity: usize) -> usize {
-        self.mention_counts.get(&entity).copied().unwrap_or(0)
+        self.mentioned_in.get(&entity).map_or(0, BTreeSet::len)
+    }
+
+    /// The documents that mention the entity with this index.
+    pub fn documents_mentioning(&self, entity: usize) -> impl Iterator<Item = &PathBuf> {
+        self.mentioned_in.get(&entity).into_iter().flatten()
     }
 
     fn entities_of(&self, summary: &DocSummary) -> Vec<usize> {
@@ -379,19 +467,14 @@ impl Workspace {
         ids
     }
 
-    fn count(&mut self, summary: &DocSummary, delta: isize) {
-        for i in self.entities_of(summary) {
-            let c = self.mention_counts.entry(i).or_default();
-            *c = c.saturating_add_signed(delta);
-        }
-    }
-
     fn recount_mentions(&mut self) {
-        self.mention_counts.clear();
-        let summaries: Vec<DocSummary> = self.docs.values().cloned().collect();
-        for s in &summaries {
-            self.count(s, 1);
+        let mut mentioned_in: HashMap<usize, BTreeSet<PathBuf>> = HashMap::new();
+        for (path, s) in &self.docs {
+            for i in self.entities_of(s) {
+                mentioned_in.entry(i).or_default().insert(path.clone());
+            }
         }
+        self.mentioned_in = mentioned_in;
     }
 
     /// Documents whose `translation-of` names `original`.

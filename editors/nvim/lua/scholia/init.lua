@@ -1,0 +1,376 @@
+--- scholia for Neovim: filetype, language server, tree-sitter highlighting.
+---
+--- ```lua
+--- require("scholia").setup({
+---   cmd = { "scholia", "lsp" },          -- how to start the server
+---   settings = {},                       -- sent as workspace settings
+---   lint = { ["untagged-mention"] = "warning" }, -- per-code severity
+--- })
+--- ```
+--- See README.md and :checkhealth scholia.
+local M = {}
+
+local uv = vim.uv or vim.loop
+
+--- The plugin directory (editors/nvim in the scholia repository).
+M.plugin_dir = (function()
+  local src = debug.getinfo(1, "S").source
+  if src:sub(1, 1) == "@" then
+    src = src:sub(2)
+  end
+  return vim.fn.fnamemodify(src, ":p:h:h:h")
+end)()
+
+--- The severities a `lint` entry may take (SPEC §1, `[lint]`).
+M.levels = { "off", "hint", "info", "warning", "error" }
+
+--- @class scholia.Config
+--- @field cmd string[]|fun(...): vim.lsp.rpc.PublicClient the server command
+--- @field settings table workspace settings (workspace/configuration)
+--- @field lint table<string, string> code -> severity, sent as init_options.lint
+--- @field init_options table further initialization options
+--- @field filetypes string[]
+--- @field root_markers string[] files that mark the workspace root
+--- @field capabilities table? client capabilities (merged with Neovim's)
+--- @field on_attach fun(client: vim.lsp.Client, bufnr: integer)?
+--- @field highlight boolean start tree-sitter highlighting in scholia buffers
+M.defaults = {
+  cmd = { "scholia", "lsp" },
+  settings = {},
+  lint = {},
+  init_options = {},
+  filetypes = { "scholia" },
+  root_markers = { "scholia.toml" },
+  capabilities = nil,
+  on_attach = nil,
+  highlight = true,
+}
+
+--- The options in force: the defaults until setup() is called.
+--- @type scholia.Config
+M.config = vim.deepcopy(M.defaults)
+
+--- How the server is started: nil before setup(), "enable" on Neovim 0.11+
+--- (vim.lsp.config + vim.lsp.enable), "start" on 0.10 (vim.lsp.start from a
+--- FileType autocmd).
+--- @type nil|"enable"|"start"
+M.lsp_mode = nil
+
+local function notify(msg, level)
+  vim.notify("scholia: " .. msg, level or vim.log.levels.INFO)
+end
+
+local function has_lsp_config()
+  return vim.fn.has("nvim-0.11") == 1 and vim.lsp.config ~= nil and vim.lsp.enable ~= nil
+end
+
+-- Tree-sitter -----------------------------------------------------------------
+
+--- Whether the scholia language is loaded (without searching for it).
+local function lang_loaded()
+  if vim._ts_has_language then
+    return vim._ts_has_language("scholia")
+  end
+  return (pcall(vim.treesitter.language.inspect, "scholia"))
+end
+
+--- The compiled parser: the first `parser/scholia.so` on 'runtimepath', else
+--- the one in this plugin's directory (when the plugin was put on
+--- package.path without being on 'runtimepath').
+--- @return string?
+function M.parser_path()
+  local found = vim.api.nvim_get_runtime_file("parser/scholia.so", false)[1]
+  if found then
+    return found
+  end
+  local own = M.plugin_dir .. "/parser/scholia.so"
+  if uv.fs_stat(own) then
+    return own
+  end
+  return nil
+end
+
+--- Loads the tree-sitter parser if it is not loaded yet.
+--- @return boolean ok
+--- @return string? detail the parser's path, or why it could not be loaded
+function M.load_parser()
+  if lang_loaded() then
+    return true, M.parser_path()
+  end
+  local path = M.parser_path()
+  if not path then
+    return false, "parser/scholia.so is not on 'runtimepath': run :ScholiaBuildParser"
+  end
+  -- Neovim 0.11 returns nil and a message on failure, 0.10 raises an error.
+  local ok, res, err = pcall(vim.treesitter.language.add, "scholia", { path = path })
+  if lang_loaded() then
+    return true, path
+  end
+  return false, tostring((not ok and res) or err or ("cannot load " .. path))
+end
+
+--- Starts tree-sitter highlighting in a buffer (when `highlight` is on and the
+--- parser loads). Returns whether the highlighter is active.
+--- @param buf integer?
+--- @return boolean
+function M.start_highlight(buf)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  if not M.config.highlight or not vim.api.nvim_buf_is_loaded(buf) then
+    return false
+  end
+  if vim.treesitter.highlighter.active[buf] then
+    return true
+  end
+  if not M.load_parser() then
+    return false
+  end
+  local ok, err = pcall(vim.treesitter.start, buf, "scholia")
+  if not ok then
+    notify("tree-sitter highlighting failed: " .. tostring(err), vim.log.levels.WARN)
+  end
+  return ok and vim.treesitter.highlighter.active[buf] ~= nil
+end
+
+--- Compiles the parser with scripts/build-parser.sh, then loads it and
+--- starts highlighting in the open scholia buffers.
+--- @param on_done fun(ok: boolean, output: string)?
+function M.build_parser(on_done)
+  local script = M.plugin_dir .. "/scripts/build-parser.sh"
+  local was_loaded = lang_loaded()
+  notify("building the tree-sitter parser…")
+  vim.system({ "sh", script }, { text = true }, function(res)
+    vim.schedule(function()
+      local output = vim.trim((res.stdout or "") .. (res.stderr or ""))
+      local ok = res.code == 0
+      if not ok then
+        notify("building the parser failed:\n" .. output, vim.log.levels.ERROR)
+      elseif was_loaded then
+        notify("parser rebuilt; restart Neovim to load the new one")
+      else
+        local loaded, detail = M.load_parser()
+        if loaded then
+          for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+            if vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].filetype == "scholia" then
+              M.start_highlight(buf)
+            end
+          end
+          notify("parser built and loaded: " .. tostring(detail))
+        else
+          ok = false
+          notify("parser built but not loaded: " .. tostring(detail), vim.log.levels.ERROR)
+        end
+      end
+      if on_done then
+        on_done(ok, output)
+      end
+    end)
+  end)
+end
+
+-- Language server -------------------------------------------------------------
+
+--- The LSP client config that setup() registers.
+--- @param cfg scholia.Config
+--- @return vim.lsp.Config
+local function lsp_config(cfg)
+  local init_options = vim.deepcopy(cfg.init_options or {})
+  local lint = vim.tbl_extend("force", init_options.lint or {}, cfg.lint or {})
+  -- An empty Lua table would be sent as a JSON array.
+  init_options.lint = next(lint) and lint or vim.empty_dict()
+  local settings = cfg.settings or {}
+  return {
+    cmd = cfg.cmd,
+    filetypes = cfg.filetypes,
+    root_markers = cfg.root_markers,
+    settings = next(settings) and settings or vim.empty_dict(),
+    init_options = init_options,
+    capabilities = cfg.capabilities,
+    on_attach = cfg.on_attach,
+  }
+end
+
+--- The server config in force (after setup(), or vim.lsp.config on 0.11+).
+--- @return table?
+function M.lsp_config()
+  if M.lsp_mode == "start" then
+    return M._lsp
+  end
+  if has_lsp_config() then
+    local ok, cfg = pcall(function()
+      return vim.lsp.config.scholia
+    end)
+    if ok then
+      return cfg
+    end
+  end
+  return nil
+end
+
+--- Whether the server is set to start in scholia buffers.
+function M.lsp_enabled()
+  if M.lsp_mode then
+    return true
+  end
+  if has_lsp_config() then
+    if vim.lsp.is_enabled then
+      return vim.lsp.is_enabled("scholia")
+    end
+    return vim.lsp._enabled_configs ~= nil and vim.lsp._enabled_configs.scholia ~= nil
+  end
+  return false
+end
+
+local warned_missing = false
+local function executable_or_warn(cmd)
+  if type(cmd) ~= "table" or cmd[1] == nil then
+    return true
+  end
+  if vim.fn.executable(cmd[1]) == 1 then
+    return true
+  end
+  if not warned_missing then
+    warned_missing = true
+    notify(
+      ("the language server `%s` is not executable: build it (`cargo build --release` "):format(cmd[1])
+        .. "in the scholia repository) and put it on $PATH, or pass its path as "
+        .. "require('scholia').setup{ cmd = { '/path/to/scholia', 'lsp' } }. See :checkhealth scholia",
+      vim.log.levels.WARN
+    )
+  end
+  return false
+end
+
+--- Starts (or reuses) the client for a buffer with vim.lsp.start.
+--- @param buf integer
+--- @param base table the client config
+local function start_client(buf, base)
+  if vim.bo[buf].buftype ~= "" or not base then
+    return nil
+  end
+  local config = vim.deepcopy(base)
+  if not executable_or_warn(config.cmd) then
+    return nil
+  end
+  config.name = "scholia"
+  if type(config.root_dir) == "function" then
+    return nil -- a dynamic root is vim.lsp.enable's business
+  end
+  if config.root_dir == nil then
+    config.root_dir = vim.fs.root(buf, config.root_markers or M.defaults.root_markers)
+  end
+  config.root_markers = nil
+  config.filetypes = nil
+  return vim.lsp.start(config, { bufnr = buf })
+end
+
+--- What happens when a buffer gets the scholia filetype.
+--- @param buf integer
+function M._on_filetype(buf)
+  if not vim.api.nvim_buf_is_valid(buf) then
+    return
+  end
+  M.start_highlight(buf)
+  if M.lsp_mode == "start" then
+    start_client(buf, M._lsp)
+  elseif M.lsp_mode == "enable" then
+    -- vim.lsp.enable starts the client; only tell why it will not.
+    local cfg = M.lsp_config()
+    if cfg then
+      executable_or_warn(cfg.cmd)
+    end
+  end
+end
+
+local function scholia_buffers()
+  local list = {}
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].filetype == "scholia" then
+      list[#list + 1] = buf
+    end
+  end
+  return list
+end
+
+-- Setup -----------------------------------------------------------------------
+
+--- Filetype, parser registration, the FileType autocmd and the commands.
+--- Idempotent; run by plugin/scholia.lua and by setup().
+function M.bootstrap()
+  if M._bootstrapped then
+    return
+  end
+  M._bootstrapped = true
+  vim.filetype.add({ extension = { scholia = "scholia" } })
+  vim.treesitter.language.register("scholia", "scholia")
+
+  local group = vim.api.nvim_create_augroup("scholia", { clear = true })
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = "scholia",
+    desc = "scholia: tree-sitter highlighting and language server",
+    callback = function(args)
+      M._on_filetype(args.buf)
+    end,
+  })
+
+  vim.api.nvim_create_user_command("ScholiaBuildParser", function()
+    M.build_parser()
+  end, { desc = "scholia: compile the tree-sitter parser (scripts/build-parser.sh)" })
+
+  for _, buf in ipairs(scholia_buffers()) do
+    M._on_filetype(buf)
+  end
+end
+
+local function check_lint(lint)
+  for code, level in pairs(lint or {}) do
+    if type(code) ~= "string" or not vim.tbl_contains(M.levels, level) then
+      notify(
+        ("lint: %s = %s is not one of %s"):format(
+          vim.inspect(code),
+          vim.inspect(level),
+          table.concat(M.levels, ", ")
+        ),
+        vim.log.levels.WARN
+      )
+    end
+  end
+end
+
+--- Configures and enables the scholia language server and highlighting.
+--- Can be called again to change the options.
+--- @param opts scholia.Config|table|nil
+function M.setup(opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then
+    error("scholia.setup: expected a table, got " .. type(opts), 2)
+  end
+  M.config = vim.tbl_deep_extend("force", vim.deepcopy(M.defaults), opts)
+  check_lint(M.config.lint)
+  M.bootstrap()
+
+  local config = lsp_config(M.config)
+  if has_lsp_config() then
+    M.lsp_mode = "enable"
+    vim.lsp.config("scholia", config)
+    vim.lsp.enable("scholia")
+  else
+    M.lsp_mode = "start"
+    M._lsp = config
+  end
+
+  for _, buf in ipairs(scholia_buffers()) do
+    if not M.config.highlight and vim.treesitter.highlighter.active[buf] then
+      vim.treesitter.stop(buf)
+    end
+    M.start_highlight(buf)
+    if M.lsp_mode == "start" then
+      start_client(buf, M._lsp)
+    elseif vim.v.vim_did_enter == 0 then
+      -- vim.lsp.enable starts clients for open buffers only after VimEnter.
+      start_client(buf, M.lsp_config())
+    end
+  end
+end
+
+return M

@@ -1,0 +1,900 @@
+//! A small synchronous LSP client for the integration tests: it spawns
+//! `scholia lsp`, speaks JSON-RPC with Content-Length framing over the
+//! child's real stdio, and offers just what the tests need — requests with a
+//! timeout, notifications, waiting for a notification, the newest
+//! diagnostics of a file — plus the text helpers that turn byte offsets into
+//! LSP positions in UTF-8, UTF-16 or UTF-32 (computed here, independently of
+//! the server) and apply content changes the way LSP says a server must.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long a request or a wait may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+// ---------------------------------------------------------------------------
+// Positions and text
+// ---------------------------------------------------------------------------
+
+/// A column unit: LSP's `PositionEncodingKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+impl Encoding {
+    pub const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16 => "utf-16",
+            Encoding::Utf32 => "utf-32",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        Encoding::ALL.into_iter().find(|e| e.name() == name)
+    }
+
+    /// Width of one character in this encoding's code units.
+    pub fn width(self, c: char) -> u32 {
+        match self {
+            Encoding::Utf8 => c.len_utf8() as u32,
+            Encoding::Utf16 => c.len_utf16() as u32,
+            Encoding::Utf32 => 1,
+        }
+    }
+}
+
+/// A zero-based LSP position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub character: u32,
+}
+
+/// `Pos { line, character }`, short.
+pub fn pos(line: u32, character: u32) -> Pos {
+    Pos { line, character }
+}
+
+impl Pos {
+    pub fn json(self) -> Value {
+        json!({ "line": self.line, "character": self.character })
+    }
+
+    pub fn from_json(v: &Value) -> Pos {
+        let n = |k: &str| {
+            v[k].as_u64()
+                .unwrap_or_else(|| panic!("position without `{k}`: {v}")) as u32
+        };
+        pos(n("line"), n("character"))
+    }
+}
+
+/// A zero-based LSP range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Range {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+/// A range from (line, character) to (line, character), short.
+pub fn range(l0: u32, c0: u32, l1: u32, c1: u32) -> Range {
+    Range {
+        start: pos(l0, c0),
+        end: pos(l1, c1),
+    }
+}
+
+impl Range {
+    pub fn json(self) -> Value {
+        json!({ "start": self.start.json(), "end": self.end.json() })
+    }
+
+    pub fn from_json(v: &Value) -> Range {
+        Range {
+            start: Pos::from_json(&v["start"]),
+            end: Pos::from_json(&v["end"]),
+        }
+    }
+}
+
+/// Byte offsets where each line starts. Lines end at `\n`, `\r\n` or a lone
+/// `\r` (LSP's rule).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                starts.push(i + 2);
+                i += 1;
+            }
+            b'\r' => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// Byte range of line `line`'s content, its terminator excluded.
+fn line_content(text: &str, starts: &[usize], line: usize) -> std::ops::Range<usize> {
+    let start = starts[line];
+    let mut end = starts.get(line + 1).copied().unwrap_or(text.len());
+    let b = text.as_bytes();
+    if end > start && b[end - 1] == b'\n' {
+        end -= 1;
+    }
+    if end > start && b[end - 1] == b'\r' {
+        end -= 1;
+    }
+    start..end
+}
+
+/// The LSP position of byte `offset` (a character boundary). An offset inside
+/// a line terminator is the end of that line.
+pub fn position_at(text: &str, offset: usize, enc: Encoding) -> Pos {
+    assert!(
+        text.is_char_boundary(offset),
+        "{offset} is no char boundary"
+    );
+    let starts = line_starts(text);
+    let line = starts.partition_point(|&s| s <= offset) - 1;
+    let content = line_content(text, &starts, line);
+    let end = offset.min(content.end);
+    let col: u32 = text[content.start..end].chars().map(|c| enc.width(c)).sum();
+    pos(line as u32, col)
+}
+
+/// The byte offset of an LSP position, clamped as LSP prescribes: a column
+/// past the line's end is the line's end, a line past the last is the end of
+/// the text. A column inside a character rounds down to its start.
+pub fn offset_at(text: &str, p: Pos, enc: Encoding) -> usize {
+    let starts = line_starts(text);
+    let Some(_) = starts.get(p.line as usize) else {
+        return text.len();
+    };
+    let content = line_content(text, &starts, p.line as usize);
+    let mut units = 0;
+    for (i, c) in text[content.clone()].char_indices() {
+        let w = enc.width(c);
+        if units + w > p.character {
+            return content.start + i;
+        }
+        units += w;
+    }
+    content.end
+}
+
+/// The LSP range of the byte range `r`.
+pub fn range_at(text: &str, r: std::ops::Range<usize>, enc: Encoding) -> Range {
+    Range {
+        start: position_at(text, r.start, enc),
+        end: position_at(text, r.end, enc),
+    }
+}
+
+/// The range of the `nth` (0-based) occurrence of `needle` in `text`.
+pub fn find_nth(text: &str, needle: &str, nth: usize, enc: Encoding) -> Range {
+    let (start, _) = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("`{needle}` occurs fewer than {} times", nth + 1));
+    range_at(text, start..start + needle.len(), enc)
+}
+
+/// The range of `inner` inside the first occurrence of `outer` in `text`
+/// (e.g. the id `stalin` in `[person.stalin]`).
+pub fn find_within(text: &str, outer: &str, inner: &str, enc: Encoding) -> Range {
+    let at = text
+        .find(outer)
+        .unwrap_or_else(|| panic!("`{outer}` is not in the text"));
+    let within = outer
+        .find(inner)
+        .unwrap_or_else(|| panic!("`{inner}` is not in `{outer}`"));
+    range_at(text, at + within..at + within + inner.len(), enc)
+}
+
+/// The range of the first occurrence of `needle` in `text`.
+pub fn find(text: &str, needle: &str, enc: Encoding) -> Range {
+    find_nth(text, needle, 0, enc)
+}
+
+/// Turns a fixture with one `$0` cursor marker into the text without the
+/// marker and the cursor's position in `enc`.
+pub fn cursor(fixture: &str, enc: Encoding) -> (String, Pos) {
+    let at = fixture.find("$0").expect("the fixture has a `$0` cursor");
+    assert!(
+        !fixture[at + 2..].contains("$0"),
+        "the fixture has more than one `$0`"
+    );
+    let text = format!("{}{}", &fixture[..at], &fixture[at + 2..]);
+    let p = position_at(&text, at, enc);
+    (text, p)
+}
+
+/// The position of the first occurrence of `marker` in `text`, moved
+/// `delta` characters (scalar values) to the right: a cursor inside it.
+pub fn pos_in(text: &str, marker: &str, delta: usize, enc: Encoding) -> Pos {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("`{marker}` is not in the text"));
+    let offset = text[start..]
+        .char_indices()
+        .nth(delta)
+        .map(|(i, _)| start + i)
+        .unwrap_or(text.len());
+    position_at(text, offset, enc)
+}
+
+/// One content change of a `didChange` notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// `None` replaces the whole text.
+    pub range: Option<Range>,
+    pub text: String,
+}
+
+impl Change {
+    pub fn full(text: &str) -> Change {
+        Change {
+            range: None,
+            text: text.into(),
+        }
+    }
+
+    pub fn replace(range: Range, text: &str) -> Change {
+        Change {
+            range: Some(range),
+            text: text.into(),
+        }
+    }
+
+    pub fn insert(at: Pos, text: &str) -> Change {
+        Change::replace(Range { start: at, end: at }, text)
+    }
+
+    pub fn delete(range: Range) -> Change {
+        Change::replace(range, "")
+    }
+
+    pub fn json(&self) -> Value {
+        match self.range {
+            Some(r) => json!({ "range": r.json(), "text": self.text }),
+            None => json!({ "text": self.text }),
+        }
+    }
+
+    /// Applies this change to `text` as a server must (positions clamped; an
+    /// end before the start counts as the start).
+    pub fn apply(&self, text: &mut String, enc: Encoding) {
+        match self.range {
+            None => *text = self.text.clone(),
+            Some(r) => {
+                let start = offset_at(text, r.start, enc);
+                let end = offset_at(text, r.end, enc).max(start);
+                text.replace_range(start..end, &self.text);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// URIs and fixture folders
+// ---------------------------------------------------------------------------
+
+/// `file://` URI of an absolute path (bytes outside the unreserved set and
+/// `/` are percent-encoded).
+pub fn uri_of(path: &Path) -> String {
+    let s = path.to_str().expect("test paths are UTF-8");
+    let mut out = String::from("file://");
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The path of a `file://` URI (percent-decoded).
+pub fn path_of(uri: &str) -> PathBuf {
+    let rest = uri
+        .strip_prefix("file://")
+        .unwrap_or_else(|| panic!("not a file URI: {uri}"));
+    let b = rest.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).expect("ascii");
+            out.push(u8::from_str_radix(hex, 16).expect("percent escape"));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    PathBuf::from(String::from_utf8(out).expect("UTF-8 path"))
+}
+
+/// `tests/fixtures/lsp/<name>`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/lsp")
+        .join(name)
+}
+
+/// A copy of a fixture folder in the system's temp dir, removed on drop.
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    /// A fresh, empty, uniquely named folder.
+    pub fn new(tag: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "scholia-test-{tag}-{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&path).expect("create a temp dir");
+        TempDir { path }
+    }
+
+    /// A copy of `tests/fixtures/lsp/<name>`.
+    pub fn copy_of(name: &str) -> TempDir {
+        let dir = TempDir::new(name);
+        copy_tree(&fixture(name), &dir.path);
+        dir
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.join(rel)).expect("read a fixture file")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a fixture file");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Diagnostics
+// ---------------------------------------------------------------------------
+
+pub const ERROR: u64 = 1;
+pub const WARNING: u64 = 2;
+pub const INFO: u64 = 3;
+pub const HINT: u64 = 4;
+
+/// One published diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diag {
+    pub range: Range,
+    pub severity: u64,
+    pub code: String,
+    pub source: String,
+    pub message: String,
+}
+
+impl Diag {
+    pub fn from_json(v: &Value) -> Diag {
+        Diag {
+            range: Range::from_json(&v["range"]),
+            severity: v["severity"].as_u64().unwrap_or(0),
+            code: v["code"].as_str().unwrap_or("").to_string(),
+            source: v["source"].as_str().unwrap_or("").to_string(),
+            message: v["message"].as_str().unwrap_or("").to_string(),
+        }
+    }
+
+    /// (code, range, severity): what most assertions compare.
+    pub fn key(&self) -> (&str, Range, u64) {
+        (self.code.as_str(), self.range, self.severity)
+    }
+}
+
+/// The (code, range, severity) of each diagnostic, in order.
+pub fn keys(diags: &[Diag]) -> Vec<(&str, Range, u64)> {
+    diags.iter().map(Diag::key).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------
+
+/// A running `scholia lsp` and the client side of the conversation.
+pub struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Every notification received, in order.
+    pub notifications: Vec<Value>,
+    /// Every request the server sent us (answered with `null`).
+    pub server_requests: Vec<Value>,
+    /// The position encoding the server chose.
+    pub encoding: Encoding,
+    /// The version last sent for each open URI.
+    versions: HashMap<String, i32>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Client {
+    /// Spawns `scholia lsp` (not yet initialized).
+    pub fn spawn() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scholia"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn `scholia lsp`");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr_pipe = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stderr_pipe);
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        Client {
+            stdin: child.stdin.take(),
+            child,
+            rx,
+            next_id: 1,
+            notifications: Vec::new(),
+            server_requests: Vec::new(),
+            encoding: Encoding::Utf16,
+            versions: HashMap::new(),
+            stderr,
+        }
+    }
+
+    /// Spawns the server and initializes it with `root` as the workspace
+    /// folder (if any), offering `encodings` (if any).
+    pub fn start(root: Option<&Path>, encodings: Option<&[&str]>) -> Client {
+        let mut client = Client::spawn();
+        client.initialize(root, encodings);
+        client
+    }
+
+    /// What the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// True while the server process runs.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).expect("serialize");
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+            .and_then(|_| stdin.flush())
+            .unwrap_or_else(|e| panic!("write to the server: {e}; stderr:\n{}", self.stderr()));
+    }
+
+    /// Writes raw bytes to the server's stdin (for malformed-input tests).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).and_then(|_| stdin.flush()).ok();
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits (at most `TIMEOUT`) for its response:
+    /// `Ok(result)` or `Err(error)`. Server requests that arrive meanwhile are
+    /// answered with `null`; notifications are kept.
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.recv_until(deadline).unwrap_or_else(|| {
+                panic!(
+                    "no response to {method} (id {id}) within {TIMEOUT:?}; stderr:\n{}",
+                    self.stderr()
+                )
+            });
+            if message.get("method").is_none() && message["id"] == json!(id) {
+                return match message.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+                };
+            }
+        }
+    }
+
+    /// Receives one message before `deadline` and files it: a server request
+    /// is answered, a notification stored. Responses are returned as is.
+    fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(message) => {
+                self.file(&message);
+                Some(message)
+            }
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => panic!(
+                "the server closed its stdout (exit status {:?}); stderr:\n{}",
+                self.child.try_wait(),
+                self.stderr()
+            ),
+        }
+    }
+
+    fn file(&mut self, message: &Value) {
+        match (message.get("method"), message.get("id")) {
+            (Some(_), Some(id)) => {
+                self.server_requests.push(message.clone());
+                let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
+                self.send(&reply);
+            }
+            (Some(_), None) => self.notifications.push(message.clone()),
+            _ => {}
+        }
+    }
+
+    /// Files every message that has already arrived, without waiting.
+    pub fn drain(&mut self) {
+        while let Ok(message) = self.rx.try_recv() {
+            self.file(&message);
+        }
+    }
+
+    /// Files whatever arrives during `quiet` (for "nothing more comes" checks).
+    pub fn settle(&mut self, quiet: Duration) {
+        let deadline = Instant::now() + quiet;
+        while self.recv_until(deadline).is_some() {}
+    }
+
+    /// The newest notification `method` whose params satisfy `pred`: one
+    /// already received, or the first such to arrive within `TIMEOUT`.
+    pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.drain();
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(n) = self
+                .notifications
+                .iter()
+                .rev()
+                .find(|n| n["method"] == method && pred(&n["params"]))
+            {
+                return n["params"].clone();
+            }
+            if self.recv_until(deadline).is_none() {
+                let seen: Vec<&Value> = self
+                    .notifications
+                    .iter()
+                    .filter(|n| n["method"] == method)
+                    .collect();
+                panic!(
+                    "no matching {method} within {TIMEOUT:?}; received:\n{seen:#?}\nstderr:\n{}",
+                    self.stderr()
+                );
+            }
+        }
+    }
+
+    /// The newest diagnostics published for `uri` (for `version`, when
+    /// given), waiting for the first if none has arrived yet.
+    pub fn diagnostics_for(&mut self, uri: &str, version: Option<i32>) -> Vec<Diag> {
+        let matches = |p: &Value| {
+            p["uri"] == uri && version.is_none_or(|v| p["version"].as_i64() == Some(v as i64))
+        };
+        self.wait_notification("textDocument/publishDiagnostics", matches);
+        self.drain();
+        let params = self.wait_notification("textDocument/publishDiagnostics", matches);
+        diags_of(&params)
+    }
+
+    /// The first diagnostics published for `uri` (newest first among those
+    /// received) that satisfy `pred`, waiting up to `TIMEOUT` for them: for
+    /// results that settle once the background index is built.
+    pub fn wait_diagnostics(&mut self, uri: &str, pred: impl Fn(&[Diag]) -> bool) -> Vec<Diag> {
+        let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && pred(&diags_of(p))
+        });
+        diags_of(&params)
+    }
+
+    /// `initialize` then `initialized`. Records the negotiated encoding and
+    /// returns the initialize result.
+    pub fn initialize(&mut self, root: Option<&Path>, encodings: Option<&[&str]>) -> Value {
+        let mut general = json!({});
+        if let Some(list) = encodings {
+            general["positionEncodings"] = json!(list);
+        }
+        let folders = root.map(|r| {
+            json!([{ "uri": uri_of(r), "name": r.file_name().and_then(|n| n.to_str()).unwrap_or("ws") }])
+        });
+        let params = json!({
+            "processId": std::process::id(),
+            "clientInfo": { "name": "scholia-tests" },
+            "rootUri": root.map(uri_of),
+            "workspaceFolders": folders,
+            "capabilities": {
+                "general": general,
+                "textDocument": {
+                    "synchronization": { "dynamicRegistration": false },
+                    "hover": { "contentFormat": ["markdown", "plaintext"] },
+                    "definition": { "linkSupport": false },
+                    "publishDiagnostics": { "versionSupport": true },
+                },
+                "workspace": {
+                    "workspaceFolders": true,
+                    "didChangeWatchedFiles": { "dynamicRegistration": true },
+                },
+            },
+        });
+        let result = self
+            .request("initialize", params)
+            .unwrap_or_else(|e| panic!("initialize failed: {e}"));
+        self.encoding = match result["capabilities"]["positionEncoding"].as_str() {
+            None => Encoding::Utf16,
+            Some(name) => Encoding::from_name(name)
+                .unwrap_or_else(|| panic!("unknown position encoding {name}")),
+        };
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// `didOpen` of `path` with `text` at version 1; returns the URI.
+    pub fn open(&mut self, path: &Path, text: &str) -> String {
+        let uri = uri_of(path);
+        self.open_uri(&uri, text);
+        uri
+    }
+
+    /// `didOpen` of a URI at version 1.
+    pub fn open_uri(&mut self, uri: &str, text: &str) {
+        self.versions.insert(uri.to_string(), 1);
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": "scholia", "version": 1, "text": text,
+            }}),
+        );
+    }
+
+    /// `didOpen` of `path` with its text on disk; returns (URI, text).
+    pub fn open_file(&mut self, path: &Path) -> (String, String) {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        (self.open(path, &text), text)
+    }
+
+    /// `didChange` of `path` at `version` with `changes`, in order.
+    pub fn change(&mut self, path: &Path, version: i32, changes: &[Change]) {
+        self.change_uri(&uri_of(path), version, changes);
+    }
+
+    pub fn change_uri(&mut self, uri: &str, version: i32, changes: &[Change]) {
+        self.versions.insert(uri.to_string(), version);
+        let changes: Vec<Value> = changes.iter().map(Change::json).collect();
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": changes,
+            }),
+        );
+    }
+
+    /// The version last sent for `uri`.
+    pub fn version(&self, uri: &str) -> i32 {
+        self.versions.get(uri).copied().unwrap_or(0)
+    }
+
+    pub fn close(&mut self, path: &Path) {
+        let uri = uri_of(path);
+        self.versions.remove(&uri);
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+
+    /// `textDocument/hover` at `at` in `path`: the result (`null` when
+    /// nothing is there). Panics on an error reply.
+    pub fn hover(&mut self, path: &Path, at: Pos) -> Value {
+        self.position_request("textDocument/hover", path, at)
+    }
+
+    /// `textDocument/definition`, as a list of (path, range) whatever the
+    /// reply's shape (`null`, a location, locations or location links).
+    pub fn definition(&mut self, path: &Path, at: Pos) -> Vec<(PathBuf, Range)> {
+        let result = self.position_request("textDocument/definition", path, at);
+        let list = match result {
+            Value::Null => Vec::new(),
+            Value::Array(list) => list,
+            one => vec![one],
+        };
+        list.iter()
+            .map(|l| match l.get("targetUri") {
+                Some(uri) => (
+                    path_of(uri.as_str().expect("uri")),
+                    Range::from_json(&l["targetSelectionRange"]),
+                ),
+                None => (
+                    path_of(l["uri"].as_str().expect("uri")),
+                    Range::from_json(&l["range"]),
+                ),
+            })
+            .collect()
+    }
+
+    fn position_request(&mut self, method: &str, path: &Path, at: Pos) -> Value {
+        let params = json!({
+            "textDocument": { "uri": uri_of(path) },
+            "position": at.json(),
+        });
+        self.request(method, params)
+            .unwrap_or_else(|e| panic!("{method} failed: {e}; stderr:\n{}", self.stderr()))
+    }
+}
+
+/// The diagnostics of a `publishDiagnostics` params object.
+pub fn diags_of(params: &Value) -> Vec<Diag> {
+    params["diagnostics"]
+        .as_array()
+        .map(|list| list.iter().map(Diag::from_json).collect())
+        .unwrap_or_default()
+}
+
+/// The markdown (or plain) text of a hover result.
+pub fn hover_text(hover: &Value) -> String {
+    let contents = &hover["contents"];
+    match contents {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .map(|p| p.as_str().or(p["value"].as_str()).unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        other => other["value"].as_str().unwrap_or("").to_string(),
+    }
+}
+
+/// The range of a hover result.
+pub fn hover_range(hover: &Value) -> Option<Range> {
+    hover
+        .get("range")
+        .filter(|r| !r.is_null())
+        .map(Range::from_json)
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if self.alive() && self.stdin.is_some() {
+            let id = self.next_id;
+            self.next_id += 1;
+            let shutdown = json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown" });
+            let exit = json!({ "jsonrpc": "2.0", "method": "exit" });
+            for m in [shutdown, exit] {
+                let body = m.to_string();
+                if let Some(stdin) = self.stdin.as_mut() {
+                    let _ = write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len());
+                    let _ = stdin.flush();
+                }
+            }
+        }
+        self.stdin = None;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads one Content-Length framed message; `None` at end of stream.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length: Option<usize> = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if length.is_some() {
+                break;
+            }
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    match serde_json::from_slice(&body) {
+        Ok(v) => Some(v),
+        Err(e) => Some(json!({
+            "method": "$/unparsable",
+            "params": { "error": e.to_string(), "body": String::from_utf8_lossy(&body) },
+        })),
+    }
+}
+
+/// Polls `f` until it returns `Some`, at most `TIMEOUT`; for results that
+/// depend on the server's background index.
+pub fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("{what}: not reached within {TIMEOUT:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}

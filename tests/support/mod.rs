@@ -1,0 +1,5 @@
+//! Helpers shared by the integration tests. Each test binary uses a part of
+//! them, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+pub mod lsp_client;
