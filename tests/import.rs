@@ -436,7 +436,7 @@ fn seeds_check_clean_but_for_real_defects() {
             let expected: Vec<usize> = if name.starts_with("001") {
                 vec![
                     output
-                        .find("[because the UN")
+                        .find("[because the ")
                         .expect("the real defect is kept"),
                 ]
             } else {
