@@ -901,7 +901,7 @@ fn tag_outside_a_workspace_is_reported() {
     let out = scholia(dir.path(), &["import", "--tag", "a.txt"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).starts_with("a.txt: warning[import]: --tag: no scholia.toml"),
+        stderr(&out).starts_with("a.txt:1:1: warning[import]: --tag: no scholia.toml"),
         "{}",
         stderr(&out)
     );
@@ -923,4 +923,192 @@ fn crlf_and_bom_are_read() {
         stdout(&out),
         std::fs::read_to_string(fixtures().join("bracket_notes.scholia")).unwrap()
     );
+}
+
+// ── property: any export ───────────────────────────────────────────────────
+
+/// `[^label]` → the marker it came from, `n/` → `[n]` (so that bracket and
+/// slash markers compare alike), a definition's `[^label]:` → `[^label]`.
+fn canonical(line: &str, output_body: bool) -> String {
+    let mut s = line.to_string();
+    if output_body && s.starts_with("[^") {
+        if let Some(close) = s.find("]:") {
+            s.remove(close + 1);
+        }
+    }
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while output_body && let Some(i) = rest.find("[^") {
+        let close = i + rest[i..].find(']').expect("closed reference");
+        let label = &rest[i + 2..close];
+        out.push_str(&rest[..i]);
+        match label.strip_prefix("star") {
+            Some(k) => out.push_str(&"*".repeat(k.parse().unwrap())),
+            None => out.push_str(&format!("[{label}]")),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    // Digits and a slash, as `[digits]`.
+    let mut canon = String::new();
+    let mut digits = String::new();
+    for c in out.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if c == '/' && !digits.is_empty() {
+            canon.push('[');
+            canon.push_str(&digits);
+            canon.push(']');
+        } else {
+            canon.push_str(&digits);
+            canon.push(c);
+        }
+        digits.clear();
+    }
+    canon.push_str(&digits);
+    canon
+}
+
+/// `text` without its footnote references.
+fn without_refs(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("[^") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + rest[i..].find(']').map_or(rest.len() - i, |c| c + 1)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The no-word-lost check for exports that mix every note convention.
+fn words_kept_in_order(input: &str, output: &str) -> Result<(), String> {
+    let doc = Document::new(PathBuf::from("x.scholia"), output.to_string());
+    let fm = doc.model.front_matter.as_ref().ok_or("no front matter")?;
+    if !fm.errors.is_empty() {
+        return Err(format!("front matter: {:?}", fm.errors));
+    }
+    let title = fm.title.as_ref().map(|t| t.value.clone());
+    let mut lines = output.lines().skip(1).skip_while(|l| *l != "+++").skip(1);
+    let (mut body, mut header, mut footer) = (Vec::new(), Vec::new(), Vec::new());
+    let mut part = 0;
+    let mut title_seen = false;
+    for line in lines.by_ref() {
+        match line {
+            "## Archive page" => continue,
+            "### Page header" => part = 1,
+            "### Page footer" => part = 2,
+            _ if part == 0 => {
+                let mut l = line;
+                if !title_seen
+                    && let Some(rest) = l.strip_prefix("# ")
+                    && Some(without_refs(rest).as_str()) == title.as_deref()
+                {
+                    title_seen = true;
+                    l = rest;
+                }
+                body.extend(canonical(l, true).split_whitespace().map(str::to_string));
+            }
+            _ => {
+                let words = canonical(&unescape(line), false);
+                let target = if part == 1 { &mut header } else { &mut footer };
+                target.extend(words.split_whitespace().map(str::to_string));
+            }
+        }
+    }
+    let expected: Vec<String> = input
+        .lines()
+        .flat_map(|l| {
+            canonical(l, false)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let got: Vec<String> = header.into_iter().chain(body).chain(footer).collect();
+    if got != expected {
+        return Err(format!(
+            "words differ:\n  input:  {expected:?}\n  output: {got:?}"
+        ));
+    }
+    // Notes are paired; the archive page is plain text.
+    let m = &doc.model;
+    for r in &m.footnote_refs {
+        if m.defs_of(&r.label).count() != 1 {
+            return Err(format!(
+                "[^{}] has {} definitions",
+                r.label,
+                m.defs_of(&r.label).count()
+            ));
+        }
+    }
+    for d in &m.footnote_defs {
+        if m.refs_of(&d.label).count() == 0 {
+            return Err(format!("[^{}]: is not referenced", d.label));
+        }
+    }
+    if let Some(archive) = output.find("\n## Archive page\n") {
+        let late = m
+            .insertions
+            .iter()
+            .chain(m.footnote_refs.iter().map(|r| &r.range))
+            .chain(m.mentions.iter().map(|x| &x.range))
+            .chain(m.errors.iter().map(|e| &e.range))
+            .any(|r| r.end > archive);
+        if late {
+            return Err("syntax inside the archive page".into());
+        }
+    }
+    Ok(())
+}
+
+mod any_export {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn token() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "word", "Stalin", "said.", "[1]", "[2]", "[3]", "x[1]", "y.[2]", "z:[3]", "7/",
+            "so.8/", "ok9/", "3/4", "*", "it*", "this**", "*em*", "**b**", "[", "]", "[?]", "[Mao",
+            "Zedong]", "[Ed.", "note:", "x]", "\\", "\\[", "#", "\"", "'", "“q”", "+++", "^",
+            "[@k]", "[[a]]", "(x)", "1950", "\u{a0}", "—", "中文",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (
+                prop::sample::select(vec!["", " ", "    ", "\t", "\u{a0} "]),
+                prop::collection::vec(token(), 0..8)
+            )
+                .prop_map(|(indent, words)| format!("{indent}{}", words.join(" "))),
+            1 => Just(String::new()),
+            1 => prop::sample::select(vec![
+                "September 19, 1952", "1950", "Skip to content", "Document Information",
+                "Source", "Record ID", "111247", "Original Uploaded Date", "2011-11-20",
+                "Type", "Language", "Russian", "[1] A note.", "[2] Note: ", "[3]", "7/ Slash note.",
+                "8/ x", "1/ a point;", "* Star note.", "** Two.", "**Title:** T \"q\"",
+                "**Date:** May 1, 1950", "# Heading", "APRF, f. 1, d. 2. Translated by A with B.",
+                "The History and Public Policy Program welcomes reuse.", "[Split",
+                "bracket]", "[image: x]",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn no_word_is_lost(lines in prop::collection::vec(line(), 0..40), crlf in any::<bool>()) {
+            let input = lines.join(if crlf { "\r\n" } else { "\n" });
+            let imported = scholia::import::convert(&input, &scholia::import::Options::default());
+            if let Err(e) = words_kept_in_order(&input, &imported.text) {
+                prop_assert!(false, "{e}\n── input\n{input}\n── output\n{}", imported.text);
+            }
+        }
+    }
 }

@@ -108,13 +108,14 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
     // Notes.
     let body: Vec<&str> = lines[h..d].iter().map(|l| l.text).collect();
     let notes = notes::analyze(&body);
+    let mut edits_of: Vec<Vec<&Edit>> = vec![Vec::new(); body.len()];
+    for e in &notes.edits {
+        edits_of[e.line].push(e);
+    }
     let mut texts: Vec<String> = body
         .iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let edits: Vec<&Edit> = notes.edits.iter().filter(|e| e.line == i).collect();
-            notes::apply(text, &edits)
-        })
+        .zip(&edits_of)
+        .map(|(text, edits)| notes::apply(text, edits))
         .collect();
     let findings: Vec<Finding> = notes
         .findings
@@ -176,10 +177,19 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
     // Front matter.
     let info = info::parse_document_information(lines[d.min(n)..].iter().skip(1).map(|l| l.text));
     let mut fm = FrontMatter::default();
-    let title = fields
-        .get("title")
-        .map(|s| s.to_string())
-        .or_else(|| title_line.map(|i| lines[i].text.to_string()));
+    let title = fields.get("title").map(|s| s.to_string()).or_else(|| {
+        // The title line without its note markers.
+        title_line.map(|i| {
+            let edits: Vec<Edit> = edits_of[i - h]
+                .iter()
+                .map(|e| Edit {
+                    replacement: String::new(),
+                    ..(*e).clone()
+                })
+                .collect();
+            notes::apply(lines[i].text, &edits.iter().collect::<Vec<_>>())
+        })
+    });
     if let Some(title) = &title {
         fm.set("title", Value::String(title.clone()));
     }
@@ -224,11 +234,14 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
         fm.set("author", Value::String(author.to_string()));
     }
     if let Some(record) = info.record.as_deref().or(fields.get("record id").copied()) {
-        let integer = record.len() <= 18 && record.bytes().all(|b| b.is_ascii_digit());
+        // An integer only when nothing is lost by reading it as one.
+        let integer = record.len() <= 18
+            && record.bytes().all(|b| b.is_ascii_digit())
+            && (record == "0" || !record.starts_with('0'));
         fm.set(
             "record",
             if integer {
-                Value::Integer(record.trim_start_matches('0').to_string()).or_zero()
+                Value::Integer(record.to_string())
             } else {
                 Value::String(record.to_string())
             },
@@ -290,16 +303,6 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
     Imported {
         text: out,
         findings,
-    }
-}
-
-impl Value {
-    /// `record = 0` rather than an empty integer.
-    fn or_zero(self) -> Value {
-        match self {
-            Value::Integer(s) if s.is_empty() => Value::Integer("0".into()),
-            v => v,
-        }
     }
 }
 
@@ -461,6 +464,41 @@ mod tests {
         assert_eq!(bracket_balance("[a [b] c"), (1, 0));
         assert_eq!(bracket_balance("a] [b]"), (0, 1));
         assert_eq!(bracket_balance(r"\[a [^1]"), (0, 0));
+    }
+
+    fn front(input: &str) -> String {
+        let text = convert(input, &Options::default()).text;
+        text.lines()
+            .skip(1)
+            .take_while(|l| *l != "+++")
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    #[test]
+    fn records_keep_their_digits() {
+        let di =
+            |id: &str| format!("May 1, 1950\n\nT\n\nDocument Information\n\nRecord ID\n\n{id}\n");
+        assert!(front(&di("111247")).contains("record = 111247\n"));
+        assert!(front(&di("0042")).contains("record = \"0042\"\n"));
+        assert!(front(&di("A-12")).contains("record = \"A-12\"\n"));
+    }
+
+    #[test]
+    fn the_title_has_no_note_marker() {
+        let fm = front("May 1, 1950\n\nA title[1]\n\nText.[1]\n\n[1] Note.\n");
+        assert!(fm.contains("title = \"A title\"\n"), "{fm}");
+    }
+
+    #[test]
+    fn prose_first_means_no_header_and_no_title() {
+        let input = "Skip to content\nThis first line is a long sentence of running prose that goes on for more than twenty words before any date.\n\nMay 1, 1950\n";
+        let out = convert(input, &Options::default()).text;
+        assert!(out.starts_with("+++\n+++\n\nThis first line"), "{out}");
+        assert!(
+            out.ends_with("### Page header\n\nSkip to content\n"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -221,7 +221,7 @@ fn import_one(
     let mut code = OK;
     if args.tag && root.is_none() {
         eprintln!(
-            "{shown}: warning[import]: --tag: no scholia.toml in {} or above it, so no registry: nothing tagged",
+            "{shown}:1:1: warning[import]: --tag: no scholia.toml in {} or above it, so no registry: nothing tagged",
             workspace::normalize(&out_dir).display()
         );
         code = REPORTED;

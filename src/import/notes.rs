@@ -124,14 +124,10 @@ fn ends_marker(c: Option<char>) -> bool {
 /// Markers of `conv` in `s` from byte `from` on: (range, raw label).
 fn markers(conv: Conv, s: &str, from: usize) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = s.char_indices().filter(|(i, _)| *i >= from).collect();
     let prev_of = |i: usize| s[..i].chars().next_back();
     match conv {
         Conv::Bracket => {
-            for &(i, c) in &chars {
-                if c != '[' {
-                    continue;
-                }
+            for (i, _) in s.match_indices('[').filter(|(i, _)| *i >= from) {
                 let rest = &s[i + 1..];
                 let Some(close) = rest.find(']') else {
                     continue;
