@@ -931,10 +931,11 @@ fn crlf_and_bom_are_read() {
 /// slash markers compare alike), a definition's `[^label]:` → `[^label]`.
 fn canonical(line: &str, output_body: bool) -> String {
     let mut s = line.to_string();
-    if output_body && s.starts_with("[^") {
-        if let Some(close) = s.find("]:") {
-            s.remove(close + 1);
-        }
+    if output_body
+        && s.starts_with("[^")
+        && let Some(close) = s.find("]:")
+    {
+        s.remove(close + 1);
     }
     let mut out = String::new();
     let mut rest = s.as_str();
