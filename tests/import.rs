@@ -933,7 +933,8 @@ fn canonical(line: &str, output_body: bool) -> String {
     let mut s = line.to_string();
     if output_body
         && s.starts_with("[^")
-        && let Some(close) = s.find("]:")
+        && let Some(close) = s.find(']')
+        && s[close..].starts_with("]:")
     {
         s.remove(close + 1);
     }

@@ -226,7 +226,7 @@ pub fn bold_field(line: &str) -> Option<(String, &str)> {
 /// Splits a source line into the reference and its translators:
 /// `APRF, f. 45, op. 1, d. 343, ll. 97-103. Translated by Danny Rozas with
 /// Kathryn Weathersby.` → (`APRF, f. 45, op. 1, d. 343, ll. 97-103`,
-/// [`Danny Rozas`, `Kathryn Weathersby`]). Also `Translated for X by Y`.
+/// `["Danny Rozas", "Kathryn Weathersby"]`). Also `Translated for X by Y`.
 pub fn split_source(source: &str) -> (String, Vec<String>) {
     let source = source.trim();
     let lower = source.to_lowercase();

@@ -49,7 +49,7 @@
 //!   bracket opened in one paragraph and closed in one of the next three,
 //!   with only blank lines of the export between them, gets its paragraphs
 //!   joined (the blank lines are dropped) so that it closes.
-//! - **Notes** (see [`notes`]): `[n]` markers with a note line `[n] …` become
+//! - **Notes** (see `notes.rs`): `[n]` markers with a note line `[n] …` become
 //!   `[^n]`, and the note `[^n]: …`; also `n/` and `*` conventions. A `[n]`
 //!   marker without a note stays as text and is reported.
 //! - **Front matter**: title (dateline's next line, or `**Title:**`), date
@@ -64,7 +64,8 @@
 //!   `--out -` writes to stdout. An existing output is not overwritten
 //!   without `--force`. A `.scholia` input (or one that starts with front
 //!   matter) is already a document: nothing to do. The workspace (registry
-//!   and bibliography) is the one of the output folder.
+//!   and bibliography) is the one of the output folder (with `--out -`, of
+//!   the input's folder).
 //! - **Reports** go to stderr as `path:line:col: warning[import]: message`.
 //!   Exit codes: 0 done, 1 something was reported, 2 usage or I/O error
 //!   (existing output, unreadable input), the highest over all inputs.
