@@ -47,6 +47,9 @@ pub struct State {
     pub open: HashMap<PathBuf, OpenFile>,
     /// Whether the client takes `$/progress` (window.workDoneProgress).
     pub progress_supported: bool,
+    /// Whether the client can watch files for us (dynamic registration of
+    /// `workspace/didChangeWatchedFiles`); when not, the server polls.
+    pub watch_registration: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -261,6 +264,18 @@ impl State {
         } else if ws.bibliography_files.iter().any(|p| p == path) {
             ws.reload_bibliography_with(&open_aux);
         }
+    }
+
+    /// `scholia.toml`, registry and bibliography files of every loaded
+    /// workspace (what the server polls when the client cannot watch).
+    pub fn watched_workspace_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for (root, ws) in &self.workspaces {
+            out.push(root.join(workspace::CONFIG_FILE));
+            out.extend(ws.registry_files.iter().cloned());
+            out.extend(ws.bibliography_files.iter().cloned());
+        }
+        out
     }
 
     /// The text of every open file that is not a document (registry,
