@@ -34,9 +34,11 @@
 //!   document starts with its own text; the page footer ("Document
 //!   Information", the rights statement, empty fields) follows under
 //!   `### Page footer`. What the import adds is the front matter, the `# ` of
-//!   the title, the three headings of the archive section, the `^`/`:` of
-//!   footnotes, the four spaces of continued notes and the escapes of the
-//!   archive section.
+//!   the title, the three headings of the archive section, note markers
+//!   rewritten as `[^label]` / `[^label]:`, the four spaces of continued
+//!   notes, the escapes of the archive section and, with `--tag`, mention
+//!   brackets. `tests/import.rs` checks exactly this over every seed and
+//!   over generated exports.
 //! - **Chrome** is kept verbatim in a trailing `## Archive page` section: each
 //!   line with `\`, `[` and `]` escaped (and a leading `#` as `\#`), so that
 //!   it parses as plain text — no insertion, mention or note, and no
@@ -52,7 +54,8 @@
 //! - **Notes** (see `notes.rs`): `[n]` markers with a note line `[n] …` become
 //!   `[^n]`, and the note `[^n]: …`; also `n/` and `*` conventions. A `[n]`
 //!   marker without a note stays as text and is reported.
-//! - **Front matter**: title (dateline's next line, or `**Title:**`), date
+//! - **Front matter**: title (dateline's next line without its note markers,
+//!   or `**Title:**`), date
 //!   (TOML date when it parses, else a string), source (a citation
 //!   `[@key, locator]` when a bibliography entry matches, else the source
 //!   line as a string; without a source line, an entry whose title is the
