@@ -77,6 +77,72 @@ function findServerBinary() {
   return candidates.find((p) => fs.existsSync(p));
 }
 
+/** Opens the file `name` of the workspace shown in `page` from the Explorer. */
+async function openFromExplorer(page, name) {
+  const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`);
+  await item.waitFor({ timeout: 60000 });
+  await item.dblclick();
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30000 });
+}
+
+/**
+ * Semantic-token colours in a real VS Code: a second workspace whose
+ * scholia.server.path is test-e2e/semantic-server.js, a stand-in server that
+ * marks [[person-a]], [[place-b]], [[organization-c]] and [[unknownEntity-d]]
+ * with those token types. What is checked is what VS Code draws from our
+ * package.json (semanticTokenTypes/semanticTokenScopes) in its default theme:
+ * four different colours, none the grammar's or plain text's.
+ */
+async function checkSemanticColours(page, base) {
+  const workspace = path.join(WORK, "semantic-workspace");
+  fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+  fs.writeFileSync(
+    path.join(workspace, ".vscode", "settings.json"),
+    JSON.stringify({ "scholia.server.path": path.join(HERE, "semantic-server.js") }, null, 2),
+  );
+  const kinds = { person: "person-a", place: "place-b", organization: "organization-c", unknownEntity: "unknownEntity-d" };
+  fs.writeFileSync(
+    path.join(workspace, "kinds.scholia"),
+    `Mentions: ${Object.values(kinds).map((t) => `[[${t}]]`).join(" and ")}, and [[plain-e]] and text.\n`,
+  );
+  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+  await openFromExplorer(page, "kinds.scholia");
+
+  const colourOf = (text) =>
+    page
+      .locator(".monaco-editor .view-line span span", { hasText: text instanceof RegExp ? text : new RegExp(`^${text}$`) })
+      .first()
+      .evaluate((el) => getComputedStyle(el).color)
+      .catch(() => "");
+  let colours = {};
+  let grammarColour = "";
+  let plainColour = "";
+  try {
+    await waitFor(
+      "semantic colours on the mentions",
+      async () => {
+        grammarColour = await colourOf("plain-e"); // no semantic token: the grammar's colour
+        plainColour = await colourOf(/^Mentions:/);
+        for (const [kind, text] of Object.entries(kinds)) colours[kind] = await colourOf(text);
+        return grammarColour !== "" && Object.values(colours).every((c) => c !== "" && c !== grammarColour);
+      },
+      60000,
+    );
+  } catch {
+    // reported below
+  }
+  const values = Object.values(colours);
+  record(
+    "semantic tokens: person, place, organization, unknownEntity in four colours",
+    values.length === 4 &&
+      new Set(values).size === 4 &&
+      values.every((c) => c !== "" && c !== grammarColour && c !== plainColour),
+    `${JSON.stringify(colours)}; grammar ${grammarColour}; text ${plainColour}`,
+  );
+  await page.screenshot({ path: path.join(WORK, "semantic-screenshot.png") });
+}
+
 async function main() {
   const vsix = path.resolve(process.argv[2] || "");
   if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}`);
@@ -145,11 +211,7 @@ async function main() {
     await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
 
-    // Open the document from the Explorer.
-    const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${DOCUMENT}"]`);
-    await item.waitFor({ timeout: 60000 });
-    await item.dblclick();
-    await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 30000 });
+    await openFromExplorer(page, DOCUMENT);
 
     const mode = page.locator('[id="status.editor.mode"]');
     let modeText = "";
@@ -233,6 +295,8 @@ async function main() {
     );
     fs.writeFileSync(path.join(WORK, "token-colours.txt"), colours);
     await page.screenshot({ path: path.join(WORK, "screenshot.png") });
+
+    await checkSemanticColours(page, base);
   } catch (error) {
     record("the e2e run", false, error.message);
   } finally {
