@@ -1,0 +1,245 @@
+//! Renumbering footnotes: numeric labels become 1, 2, 3 … in order of first
+//! reference (a reference inside a note counts where it stands), and the
+//! numeric definitions are reordered to match.
+//!
+//! What changes, and nothing else:
+//! - the label of every numeric `[^n]` reference and `[^n]:` definition
+//!   (only the digits between `[^` and `]`);
+//! - the numeric definitions swap places: the places they occupy (each
+//!   `FootnoteDef::range`, from the marker to the end of the note's last
+//!   line) are refilled with the same notes in their new order, so the line
+//!   breaks and everything else between the notes stay where they are.
+//!
+//! Named labels (`[^intro]`) are left as they are, and so are their
+//! definitions. A numeric definition that nothing references is numbered
+//! after the referenced ones, in the order the definitions are written.
+//! Renumbering is refused when a numeric label is defined twice: which of the
+//! two is the note is the user's decision.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::syntax::Model;
+use crate::syntax::model::FootnoteDef;
+
+/// One text edit: the bytes to replace and the new text.
+pub type Edit = (Range<usize>, String);
+
+/// Why a document cannot be renumbered, or that it need not be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoRenumbering {
+    /// The numeric labels already read 1..n in order of first reference and
+    /// the definitions are in that order.
+    InOrder,
+    /// There are no numeric labels at all.
+    NoNumbers,
+    /// A numeric label is defined more than once (the message says which).
+    Duplicate(String),
+}
+
+impl NoRenumbering {
+    /// A sentence for the user.
+    pub fn reason(&self) -> String {
+        match self {
+            NoRenumbering::InOrder => {
+                "the footnotes are already numbered 1..n in order of first reference".into()
+            }
+            NoRenumbering::NoNumbers => "the document has no numbered footnotes".into(),
+            NoRenumbering::Duplicate(label) => format!(
+                "footnote [^{label}] is defined more than once: keep one definition, then renumber"
+            ),
+        }
+    }
+}
+
+/// Whether a label is a number (the same test as the `footnote-order` check).
+pub fn is_numeric(label: &str) -> bool {
+    label.parse::<u64>().is_ok()
+}
+
+/// The new number of every numeric label: referenced ones in order of first
+/// reference, then defined-but-unreferenced ones in order of definition.
+pub fn new_numbers(model: &Model) -> HashMap<&str, u64> {
+    let mut map: HashMap<&str, u64> = HashMap::new();
+    let mut next = 1u64;
+    let labels = model
+        .footnote_refs
+        .iter()
+        .map(|r| r.label.as_str())
+        .chain(model.footnote_defs.iter().map(|d| d.label.as_str()));
+    for label in labels {
+        if is_numeric(label) && !map.contains_key(label) {
+            map.insert(label, next);
+            next += 1;
+        }
+    }
+    map
+}
+
+/// The byte ranges of the first references that are out of place (what the
+/// `footnote-order` diagnostic reports).
+pub fn order_problems(model: &Model) -> Vec<Range<usize>> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    let mut expected = 1u64;
+    for r in &model.footnote_refs {
+        let Ok(n) = r.label.parse::<u64>() else {
+            continue;
+        };
+        if seen.contains(&r.label.as_str()) {
+            continue;
+        }
+        seen.push(&r.label);
+        if n != expected {
+            out.push(r.range.clone());
+        }
+        expected += 1;
+    }
+    out
+}
+
+/// The edits that renumber `text` (whose model is `model`): sorted by start,
+/// non-overlapping, none empty-handed (each changes something).
+pub fn renumber(text: &str, model: &Model) -> Result<Vec<Edit>, NoRenumbering> {
+    let numbers = new_numbers(model);
+    if numbers.is_empty() {
+        return Err(NoRenumbering::NoNumbers);
+    }
+    // A numeric label defined twice: refuse.
+    let mut defined: HashMap<&str, usize> = HashMap::new();
+    for d in &model.footnote_defs {
+        if is_numeric(&d.label) {
+            let count = defined.entry(d.label.as_str()).or_default();
+            *count += 1;
+            if *count == 2 {
+                return Err(NoRenumbering::Duplicate(d.label.clone()));
+            }
+        }
+    }
+    let new_label = |label: &str| -> Option<String> {
+        numbers
+            .get(label)
+            .map(u64::to_string)
+            .filter(|n| n != label)
+    };
+
+    // The places of the numeric definitions, in document order, and the
+    // definitions that go there: sorted by their new number.
+    let slots: Vec<&FootnoteDef> = model
+        .footnote_defs
+        .iter()
+        .filter(|d| is_numeric(&d.label))
+        .collect();
+    let mut placed = slots.clone();
+    placed.sort_by_key(|d| numbers[d.label.as_str()]);
+
+    // Every label inside a byte range: the definition's own and the
+    // references in it, with their replacement.
+    let labels_in = |range: &Range<usize>| -> Vec<Edit> {
+        let mut out = Vec::new();
+        for d in &model.footnote_defs {
+            if range.start <= d.label_range.start && d.label_range.end <= range.end {
+                let inner = d.label_range.start + 2..d.label_range.end - 1;
+                if let Some(n) = new_label(&d.label) {
+                    out.push((inner, n));
+                }
+            }
+        }
+        for r in &model.footnote_refs {
+            if range.start <= r.range.start && r.range.end <= range.end {
+                let inner = r.range.start + 2..r.range.end - 1;
+                if let Some(n) = new_label(&r.label) {
+                    out.push((inner, n));
+                }
+            }
+        }
+        out.sort_by_key(|(r, _)| r.start);
+        out
+    };
+
+    let mut edits: Vec<Edit> = Vec::new();
+    for (slot, def) in slots.iter().zip(&placed) {
+        if std::ptr::eq(*slot, *def) {
+            edits.extend(labels_in(&slot.range));
+            continue;
+        }
+        // Another note moves here: its text, its labels renumbered.
+        let mut moved = String::with_capacity(def.range.len());
+        let mut at = def.range.start;
+        for (r, n) in labels_in(&def.range) {
+            moved.push_str(&text[at..r.start]);
+            moved.push_str(&n);
+            at = r.end;
+        }
+        moved.push_str(&text[at..def.range.end]);
+        if moved != text[slot.range.clone()] {
+            edits.push((slot.range.clone(), moved));
+        }
+    }
+    // Labels outside the numeric definitions: references anywhere else
+    // (named notes included). Named definitions keep their labels.
+    for r in &model.footnote_refs {
+        let in_slot = slots
+            .iter()
+            .any(|d| d.range.start <= r.range.start && r.range.end <= d.range.end);
+        if in_slot {
+            continue;
+        }
+        if let Some(n) = new_label(&r.label) {
+            edits.push((r.range.start + 2..r.range.end - 1, n));
+        }
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    if edits.is_empty() {
+        return Err(NoRenumbering::InOrder);
+    }
+    Ok(edits)
+}
+
+/// Applies sorted, non-overlapping edits to `text`.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (r, new) in edits {
+        out.push_str(&text[at..r.start]);
+        out.push_str(new);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax;
+
+    fn run(text: &str) -> Result<String, NoRenumbering> {
+        let model = Model::build(text, &syntax::parse(text, None));
+        renumber(text, &model).map(|e| apply(text, &e))
+    }
+
+    #[test]
+    fn numbers_by_first_reference_and_moves_the_notes() {
+        let text =
+            "A[^3] b[^1] c[^x] d[^3].\n\n[^1]: one\n\n[^x]: named [^1]\n\n[^3]: three\n    more\n";
+        assert_eq!(
+            run(text).unwrap(),
+            "A[^1] b[^2] c[^x] d[^1].\n\n[^1]: three\n    more\n\n[^x]: named [^2]\n\n[^2]: one\n"
+        );
+    }
+
+    #[test]
+    fn unreferenced_numbers_come_last_and_duplicates_refuse() {
+        assert_eq!(
+            run("x[^5]\n[^9]: nine\n[^5]: five\n").unwrap(),
+            "x[^1]\n[^1]: five\n[^2]: nine\n"
+        );
+        assert_eq!(
+            run("x[^1]\n[^1]: a\n[^1]: b\n"),
+            Err(NoRenumbering::Duplicate("1".into()))
+        );
+        assert_eq!(run("x[^1]\n\n[^1]: a\n"), Err(NoRenumbering::InOrder));
+        assert_eq!(run("x[^a]\n\n[^a]: a\n"), Err(NoRenumbering::NoNumbers));
+    }
+}
