@@ -57,23 +57,98 @@ pub fn is_numeric(label: &str) -> bool {
     label.parse::<u64>().is_ok()
 }
 
-/// The new number of every numeric label: referenced ones in order of first
-/// reference, then defined-but-unreferenced ones in order of definition.
+/// The new number of every numeric label (see `renumber`).
 pub fn new_numbers(model: &Model) -> HashMap<&str, u64> {
-    let mut map: HashMap<&str, u64> = HashMap::new();
-    let mut next = 1u64;
-    let labels = model
-        .footnote_refs
+    plan(model).numbers
+}
+
+/// New numbers, and the order of the numeric definitions.
+struct Plan<'m> {
+    numbers: HashMap<&'m str, u64>,
+    /// The numeric definitions in document order (the places they occupy).
+    slots: Vec<&'m FootnoteDef>,
+    /// `order[k]`: the index in `slots` of the definition that goes to
+    /// place `k`.
+    order: Vec<usize>,
+}
+
+/// Numbers the labels and orders the numeric definitions so that both hold
+/// in the result: numbers in order of first reference, definitions in order
+/// of number. References inside notes move with their notes, so the order
+/// of first reference depends on the order of the notes: starting from the
+/// order as written, number, sort the notes by number, and repeat until the
+/// order stands still. Notes that refer to each other can make that
+/// impossible (two notes referenced only from each other); then the notes
+/// stay where they are and only the labels change.
+fn plan<'m>(model: &'m Model) -> Plan<'m> {
+    let slots: Vec<&FootnoteDef> = model
+        .footnote_defs
         .iter()
-        .map(|r| r.label.as_str())
-        .chain(model.footnote_defs.iter().map(|d| d.label.as_str()));
-    for label in labels {
-        if is_numeric(label) && !map.contains_key(label) {
-            map.insert(label, next);
-            next += 1;
+        .filter(|d| is_numeric(&d.label))
+        .collect();
+    // Numeric references outside the numeric notes (position, label), and
+    // the numeric references inside each of them.
+    let mut outside: Vec<(usize, &'m str)> = Vec::new();
+    let mut inside: Vec<Vec<&'m str>> = vec![Vec::new(); slots.len()];
+    for r in &model.footnote_refs {
+        if !is_numeric(&r.label) {
+            continue;
+        }
+        let within = slots
+            .iter()
+            .position(|d| d.range.start <= r.range.start && r.range.end <= d.range.end);
+        match within {
+            Some(k) => inside[k].push(&r.label),
+            None => outside.push((r.range.start, &r.label)),
         }
     }
-    map
+    // The numbers that reading the document with the notes in `order` gives.
+    let number = |order: &[usize]| -> HashMap<&'m str, u64> {
+        let mut map: HashMap<&'m str, u64> = HashMap::new();
+        let mut give = |label: &'m str| {
+            let next = map.len() as u64 + 1;
+            map.entry(label).or_insert(next);
+        };
+        let mut rest = outside.iter().peekable();
+        for (k, slot) in slots.iter().enumerate() {
+            while let Some((_, label)) = rest.next_if(|(at, _)| *at < slot.range.start) {
+                give(label);
+            }
+            for label in &inside[order[k]] {
+                give(label);
+            }
+        }
+        for (_, label) in rest {
+            give(label);
+        }
+        for &i in order {
+            give(&slots[i].label);
+        }
+        map
+    };
+    let written: Vec<usize> = (0..slots.len()).collect();
+    let mut order = written.clone();
+    let mut numbers = number(&order);
+    let mut settled = false;
+    for _ in 0..slots.len() + 2 {
+        let mut sorted = order.clone();
+        sorted.sort_by_key(|&i| numbers[slots[i].label.as_str()]);
+        if sorted == order {
+            settled = true;
+            break;
+        }
+        order = sorted;
+        numbers = number(&order);
+    }
+    if !settled {
+        order = written;
+        numbers = number(&order);
+    }
+    Plan {
+        numbers,
+        slots,
+        order,
+    }
 }
 
 /// The byte ranges of the first references that are out of place (what the
@@ -101,8 +176,9 @@ pub fn order_problems(model: &Model) -> Vec<Range<usize>> {
 /// The edits that renumber `text` (whose model is `model`): sorted by start,
 /// non-overlapping, none empty-handed (each changes something).
 pub fn renumber(text: &str, model: &Model) -> Result<Vec<Edit>, NoRenumbering> {
-    let numbers = new_numbers(model);
-    if numbers.is_empty() {
+    let has_numbers = model.footnote_refs.iter().any(|r| is_numeric(&r.label))
+        || model.footnote_defs.iter().any(|d| is_numeric(&d.label));
+    if !has_numbers {
         return Err(NoRenumbering::NoNumbers);
     }
     // A numeric label defined twice: refuse.
@@ -116,6 +192,11 @@ pub fn renumber(text: &str, model: &Model) -> Result<Vec<Edit>, NoRenumbering> {
             }
         }
     }
+    let Plan {
+        numbers,
+        slots,
+        order,
+    } = plan(model);
     let new_label = |label: &str| -> Option<String> {
         numbers
             .get(label)
@@ -123,15 +204,8 @@ pub fn renumber(text: &str, model: &Model) -> Result<Vec<Edit>, NoRenumbering> {
             .filter(|n| n != label)
     };
 
-    // The places of the numeric definitions, in document order, and the
-    // definitions that go there: sorted by their new number.
-    let slots: Vec<&FootnoteDef> = model
-        .footnote_defs
-        .iter()
-        .filter(|d| is_numeric(&d.label))
-        .collect();
-    let mut placed = slots.clone();
-    placed.sort_by_key(|d| numbers[d.label.as_str()]);
+    // The definitions that go to the places of the numeric definitions.
+    let placed: Vec<&FootnoteDef> = order.iter().map(|&i| slots[i]).collect();
 
     // Every label inside a byte range: the definition's own and the
     // references in it, with their replacement.
@@ -241,5 +315,20 @@ mod tests {
         );
         assert_eq!(run("x[^1]\n\n[^1]: a\n"), Err(NoRenumbering::InOrder));
         assert_eq!(run("x[^a]\n\n[^a]: a\n"), Err(NoRenumbering::NoNumbers));
+    }
+
+    #[test]
+    fn references_inside_notes_count_where_the_notes_end_up() {
+        // [^1] is referenced only from note 4, [^2] only from note 1.
+        assert_eq!(
+            run("[^3]: a\n\n[^4]: [^1]\n\n[^1]: b\n\n    [^2]").unwrap(),
+            "[^2]: b\n\n    [^1]\n\n[^3]: a\n\n[^4]: [^2]"
+        );
+        // Two notes referenced only from each other: no order of the notes
+        // is right, so they stay, and only the labels change.
+        assert_eq!(
+            run("x[^9]\n\n[^5]: see [^6]\n\n[^6]: see [^5]\n\n[^9]: z").unwrap(),
+            "x[^1]\n\n[^3]: see [^2]\n\n[^2]: see [^3]\n\n[^1]: z"
+        );
     }
 }
