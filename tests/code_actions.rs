@@ -26,9 +26,14 @@ fn fixtures() -> PathBuf {
 }
 
 /// Spawns the server for `root` (if any), offering `encodings`, with a
-/// client that understands code action literals, disabled actions and
-/// (when `document_changes`) versioned document edits.
-fn start(root: Option<&Path>, encodings: &[&str], document_changes: bool) -> Client {
+/// client that understands code action literals, (when `disabled_support`)
+/// disabled actions and (when `document_changes`) versioned document edits.
+fn start(
+    root: Option<&Path>,
+    encodings: &[&str],
+    document_changes: bool,
+    disabled_support: bool,
+) -> Client {
     let mut client = Client::spawn();
     let folders = root.map(|r| json!([{ "uri": uri_of(r), "name": "ws" }]));
     let params = json!({
@@ -44,7 +49,7 @@ fn start(root: Option<&Path>, encodings: &[&str], document_changes: bool) -> Cli
                         "quickfix", "refactor", "refactor.rewrite", "source",
                     ] } },
                     "isPreferredSupport": true,
-                    "disabledSupport": true,
+                    "disabledSupport": disabled_support,
                 },
             },
             "workspace": {
@@ -93,6 +98,7 @@ struct Case<'a> {
     apply: Option<&'a str>,
     encodings: &'a [&'a str],
     document_changes: bool,
+    disabled_support: bool,
     /// Files opened in the editor first, with the text the editor holds.
     open_first: &'a [(&'a str, &'a str)],
 }
@@ -107,6 +113,7 @@ impl<'a> Case<'a> {
             apply: None,
             encodings: &["utf-16"],
             document_changes: true,
+            disabled_support: true,
             open_first: &[],
         }
     }
@@ -138,6 +145,7 @@ impl<'a> Case<'a> {
             self.root.map(|_| root.as_path()),
             self.encodings,
             self.document_changes,
+            self.disabled_support,
         );
         let enc = client.encoding;
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
@@ -720,8 +728,15 @@ fn renumber_in_the_refactor_and_source_menus() {
 
 #[test]
 fn renumber_is_refused_when_a_number_is_defined_twice() {
-    Case::new("Out[^2$0] of[^1] order.\n\n[^1]: a\n[^2]: b\n[^2]: c\n").check(expect![[r#"
+    let doc = "Out[^2$0] of[^1] order.\n\n[^1]: a\n[^2]: b\n[^2]: c\n";
+    Case::new(doc).check(expect![[r#"
         quickfix                  Renumber footnotes in order of first reference  [fixes footnote-order]  [disabled: footnote [^2] is defined more than once: keep one definition, then renumber]
+    "#]]);
+    // A client that cannot show a disabled action gets none.
+    let mut case = Case::new(doc);
+    case.disabled_support = false;
+    case.check(expect![[r#"
+        (no actions)
     "#]]);
 }
 
