@@ -1,6 +1,7 @@
 //! Renumbering footnotes: numeric labels become 1, 2, 3 … in order of first
-//! reference (a reference inside a note counts where it stands), and the
-//! numeric definitions are reordered to match.
+//! reference (a reference inside a note counts where that note stands once
+//! the notes are reordered), and the numeric definitions are reordered to
+//! match.
 //!
 //! What changes, and nothing else:
 //! - the label of every numeric `[^n]` reference and `[^n]:` definition
@@ -14,7 +15,9 @@
 //! definitions. A numeric definition that nothing references is numbered
 //! after the referenced ones, in the order the definitions are written.
 //! Renumbering is refused when a numeric label is defined twice: which of the
-//! two is the note is the user's decision.
+//! two is the note is the user's decision. When notes refer to each other so
+//! that no order of them agrees with the numbering (two notes referenced only
+//! from each other), the notes keep their places and only labels change.
 
 use std::collections::HashMap;
 use std::ops::Range;
