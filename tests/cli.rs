@@ -98,9 +98,11 @@ fn json_format() {
 fn columns_count_characters_on_non_ascii_lines() {
     let dir = root().join("tests/fixtures/diagnostics/main");
     let (_, out, _) = scholia(&["check", "brackets.scholia"], &dir);
-    // `周恩来 [x 👨‍👩‍👧 é ]] end`: the stray `]` is the 17th character.
+    // `周恩来 [x 👨‍👩‍👧 é ]] end`: columns count Unicode scalar values (the
+    // family emoji is 5: three people and two joiners; é is e + U+0301),
+    // so the stray second `]` is column 18.
     assert!(
-        out.contains("brackets.scholia:14:17: error[unclosed-bracket]"),
+        out.contains("brackets.scholia:14:18: error[unclosed-bracket]"),
         "{out}"
     );
 }

@@ -234,21 +234,23 @@ fn every_error_kind() {
 #[test]
 fn toml_syntax_errors_keep_the_valid_entries() {
     check_load(
-        &["broken.toml"],
+        &["broken.toml", "unclosed-header.toml"],
         expect![[r#"
-        person.before broken.toml:1:1-2:26 (id 1:9-1:15) — person
-          name: Before The Break
-        person.unterminated broken.toml:4:1-9:12 (id 7:9-7:21) — person, b. 1900
-          name: Unterminated
-          born: 1900
-        person.after broken.toml:11:1-13:20 (id 11:9-11:14) — person
-          name: After The Break
-          coordinates: 1, 2
-        --- diagnostics
-        broken.toml:4:15-4:15 registry error: unclosed table, expected `]`
-        broken.toml:8:21-8:21 registry error: invalid basic string, expected `"`
-        broken.toml:13:20-13:20 registry error: unclosed array, expected `]`
-    "#]],
+            person.before broken.toml:1:1-2:26 (id 1:9-1:15) — person
+              name: Before The Break
+            person.unterminated broken.toml:4:1-9:12 (id 7:9-7:21) — person, b. 1900
+              name: Unterminated
+              born: 1900
+            person.after broken.toml:14:1-16:20 (id 14:9-14:14) — person
+              name: After The Break
+              coordinates: 1, 2
+            --- diagnostics
+            broken.toml:4:15-4:15 registry error: unclosed table, expected `]`
+            broken.toml:8:21-8:21 registry error: invalid basic string, expected `"`
+            broken.toml:11:2-11:9 registry error: unknown table `persons`; expected person, place or organization
+            broken.toml:16:20-16:20 registry error: unclosed array, expected `]`
+            unclosed-header.toml:1:17-1:17 registry error: unclosed table, expected `]`
+        "#]],
     );
 }
 
@@ -377,6 +379,9 @@ fn resolve_by_id_name_alias_variant() {
         "korea",
         "Kim",
         "Stalin ",
+        "Joseph\n   Stalin",
+        "  Joseph  Stalin ",
+        "Joseph\nStalinx",
         "Zhou Enla",
         "nobody",
         "",
@@ -406,7 +411,10 @@ fn resolve_by_id_name_alias_variant() {
         "Chairman" → ambiguous mao-zedong, chair-a, chair-b, chair-c, chair-d
         "korea" → unique korea
         "Kim" → ambiguous kim-il-sung, another-kim
-        "Stalin " → unknown
+        "Stalin " → unique stalin
+        "Joseph\n   Stalin" → unique stalin
+        "  Joseph  Stalin " → unique stalin
+        "Joseph\nStalinx" → unknown
         "Zhou Enla" → unknown
         "nobody" → unknown
         "" → unknown
@@ -457,6 +465,17 @@ fn get_index_names_and_summary() {
     "#]]
     .assert_debug_eq(&summaries);
     assert_eq!(registry.get("un").unwrap().kind, Kind::Organization);
+    // Indexes rebuilt from entities alone answer the same.
+    let rebuilt = Registry::from_entities(registry.entities.clone());
+    for target in ["zhou-enlai", "Chou Enlai", "lüshun", "UN", "nobody"] {
+        assert_eq!(
+            rebuilt.resolve(target),
+            registry.resolve(target),
+            "{target}"
+        );
+    }
+    let text = "Zhou and Stalin in Port Arthur";
+    assert_eq!(rebuilt.find_names(text), registry.find_names(text));
 }
 
 /// The text with every match bracketed and the ids of its entries.
@@ -548,6 +567,24 @@ fn empty_and_missing_input() {
 }
 
 #[test]
+fn bom_and_crlf() {
+    let text = "\u{feff}[person.a]\r\nname = \"A Person\"\r\naliases = [\"AP\"]\r\n\r\n[person.b]\r\nname = 5\r\n";
+    let files = vec![(PathBuf::from("crlf.toml"), text.to_string())];
+    let (registry, diags) = Registry::load(&files);
+    let e = registry.get("a").unwrap();
+    assert_eq!(&text[e.id_range.clone()], "a");
+    assert_eq!(
+        &text[e.range.clone()],
+        "[person.a]\r\nname = \"A Person\"\r\naliases = [\"AP\"]"
+    );
+    assert_eq!(e.aliases, ["AP"]);
+    expect![[r#"
+        crlf.toml:6:8-6:9 registry error: `name` must be a string, not an integer
+    "#]]
+    .assert_eq(&render_diagnostics(&files, &diags));
+}
+
+#[test]
 fn two_hundred_thousand_entries() {
     const N: usize = 200_000;
     const FILES: usize = 4;
@@ -628,4 +665,25 @@ fn two_hundred_thousand_entries() {
         ]
     "#]]
     .assert_debug_eq(&found);
+}
+
+#[test]
+fn one_alias_shared_by_twenty_thousand_entries() {
+    let mut text = String::new();
+    for i in 0..20_000 {
+        writeln!(
+            text,
+            "[person.p{i}]\nname = \"Person {i}\"\naliases = [\"Comrade\"]\n"
+        )
+        .unwrap();
+    }
+    let files = vec![(PathBuf::from("comrades.toml"), text)];
+    let (registry, diags) = Registry::load(&files);
+    assert_eq!(diags.len(), 19_999);
+    expect!["`Comrade` is also a name or alias of `p0`, `p1`, `p2` and 19996 more: mentions of it are ambiguous"].assert_eq(&diags.last().unwrap().1.message);
+    match registry.resolve("comrade") {
+        Resolution::Ambiguous(all) => assert_eq!(all, (0..20_000).collect::<Vec<_>>()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(registry.find_names("a Comrade.")[0].entities.len(), 20_000);
 }

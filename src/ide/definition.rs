@@ -11,19 +11,13 @@ pub fn definition(doc: &Document, ws: &Workspace, offset: usize) -> Vec<Location
     };
     let entity = |i: usize| {
         let e = &ws.registry.entities[i];
-        Location {
-            path: e.file.clone(),
-            range: e.id_range.clone(),
-        }
+        Location::new(e.file.clone(), e.id_range.clone())
     };
     match item {
         Item::FootnoteRef(r) => doc
             .model
             .defs_of(&r.label)
-            .map(|d| Location {
-                path: doc.path.clone(),
-                range: d.label_range.clone(),
-            })
+            .map(|d| Location::new(doc.path.clone(), d.label_range.clone()))
             .collect(),
         Item::FootnoteDef(_) => Vec::new(),
         Item::Mention(m) => match ws.registry.resolve(&m.target) {
@@ -37,14 +31,11 @@ pub fn definition(doc: &Document, ws: &Workspace, offset: usize) -> Vec<Location
             .iter()
             .filter(|i| item.is_none_or(|x| x.key == i.key))
             .filter_map(|i| ws.bibliography.get(&i.key))
-            .map(|e| Location {
-                path: e.file.clone(),
-                range: e.key_range.clone(),
-            })
+            .map(|e| Location::new(e.file.clone(), e.key_range.clone()))
             .collect(),
         Item::TranslationOf(_) => crate::workspace::translation_target(doc)
             .filter(|p| p.is_file() || ws.docs.contains_key(p))
-            .map(|path| vec![Location { path, range: 0..0 }])
+            .map(|path| vec![Location::new(path, 0..0)])
             .unwrap_or_default(),
     }
 }

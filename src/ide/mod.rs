@@ -4,6 +4,8 @@
 pub mod code_actions;
 pub mod definition;
 pub mod hover;
+pub mod references;
+pub mod rename;
 pub mod renumber;
 
 use std::ops::Range;
@@ -12,13 +14,32 @@ use std::path::PathBuf;
 use crate::syntax::front_matter::Field;
 use crate::syntax::model::{Citation, CiteItem, FootnoteDef, FootnoteRef, Mention};
 use crate::workspace::registry::NameMatch;
-use crate::workspace::{Document, Workspace};
+use crate::workspace::{Document, Span, Workspace};
 
-/// A place in some file of the workspace.
+/// A place in some file of the workspace. `span` is set for closed
+/// documents, whose line/column the index already knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub path: PathBuf,
     pub range: Range<usize>,
+    pub span: Option<Span>,
+}
+
+impl Location {
+    pub fn new(path: PathBuf, range: Range<usize>) -> Location {
+        Location {
+            path,
+            range,
+            span: None,
+        }
+    }
+}
+
+/// A text edit in some file; `span` as in `Location`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub location: Location,
+    pub new_text: String,
 }
 
 /// What stands under the cursor.

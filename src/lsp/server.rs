@@ -80,7 +80,62 @@ impl Server {
         }
         let state = self.state.clone();
         let publish = self.publish.clone();
-        tokio::task::spawn_blocking(move || index_jobs(&state, &publish, jobs));
+        let client = self.client.clone();
+        tokio::task::spawn_blocking(move || index_jobs(&client, &state, &publish, jobs));
+    }
+
+    /// For clients that cannot watch files: every two seconds, compares the
+    /// modification times of every `scholia.toml`, registry and bibliography
+    /// file of the loaded workspaces, and handles a change as a watcher
+    /// event would. (Closed documents changed outside the editor are picked
+    /// up when they are opened.)
+    fn poll_workspace_files(&self) {
+        let state = self.state.clone();
+        let publish = self.publish.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let mut seen: std::collections::HashMap<PathBuf, Option<std::time::SystemTime>> =
+                Default::default();
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                let Ok(files) = with_state(&state, |s| s.watched_workspace_files()) else {
+                    continue;
+                };
+                let mut changes = Vec::new();
+                for path in files {
+                    let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                    match seen.insert(path.clone(), mtime) {
+                        Some(before) if before != mtime => {
+                            let kind = match mtime {
+                                Some(_) => lsp::FileChangeType::CHANGED,
+                                None => lsp::FileChangeType::DELETED,
+                            };
+                            changes.push((path, kind));
+                        }
+                        _ => {}
+                    }
+                }
+                if changes.is_empty() {
+                    continue;
+                }
+                let result = with_state(&state, |s| {
+                    let jobs = s.files_changed(&changes);
+                    (s.all_diagnostics(), jobs)
+                });
+                if let Ok((list, jobs)) = result {
+                    for p in list {
+                        let _ = publish.send(p);
+                    }
+                    if !jobs.is_empty() {
+                        let (state, publish, client) =
+                            (state.clone(), publish.clone(), client.clone());
+                        tokio::task::spawn_blocking(move || {
+                            index_jobs(&client, &state, &publish, jobs)
+                        });
+                    }
+                }
+            }
+        });
     }
 
     /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
@@ -98,15 +153,51 @@ impl Server {
 }
 
 /// Parses the documents of each (root, documents) job off the lock, records
-/// them, then republishes every diagnostic (translations depend on the index).
+/// them, then republishes every diagnostic (translations depend on the
+/// index). Runs on a blocking thread; reports `$/progress` to clients that
+/// support it.
 fn index_jobs(
+    client: &Client,
     state: &Mutex<State>,
     publish: &UnboundedSender<Publish>,
     jobs: Vec<(PathBuf, Vec<PathBuf>)>,
 ) {
+    let handle = tokio::runtime::Handle::current();
+    let (enc, with_progress) =
+        with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
     for (root, docs) in jobs {
-        let enc = with_state(state, |s| s.encoding).unwrap_or_default();
-        let summaries = index_documents(&docs, enc);
+        let token = lsp::ProgressToken::String(format!("scholia/index/{}", root.display()));
+        let progress = with_progress
+            .then(|| {
+                // A client that never answers must not stall indexing.
+                let created = handle.block_on(tokio::time::timeout(
+                    std::time::Duration::from_secs(2),
+                    client.create_work_done_progress(token.clone()),
+                ));
+                created.ok()?.ok()?;
+                Some(
+                    handle.block_on(
+                        client
+                            .progress(token, "Indexing scholia documents")
+                            .with_percentage(0)
+                            .begin(),
+                    ),
+                )
+            })
+            .flatten();
+        let mut summaries = Vec::with_capacity(docs.len());
+        let chunk = (docs.len() / 20).max(200);
+        for (n, part) in docs.chunks(chunk).enumerate() {
+            summaries.extend(index_documents(part, enc));
+            if let Some(p) = &progress {
+                let done = ((n + 1) * chunk).min(docs.len());
+                handle.block_on(p.report_with_message(
+                    format!("{done}/{} documents", docs.len()),
+                    (done * 100 / docs.len().max(1)) as u32,
+                ));
+            }
+        }
+        let count = summaries.len();
         let list = with_state(state, |s| {
             s.finish_index(&root, summaries);
             s.all_diagnostics()
@@ -114,18 +205,10 @@ fn index_jobs(
         for p in list.into_iter().flatten() {
             let _ = publish.send(p);
         }
+        if let Some(p) = progress {
+            handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
+        }
     }
-}
-
-fn location(s: &State, loc: &ide::Location) -> Option<lsp::Location> {
-    let uri = convert::uri_of(&loc.path)?;
-    let range = if loc.range == (0..0) {
-        lsp::Range::default()
-    } else {
-        let (text, index) = s.text_of(&loc.path)?;
-        convert::range(&index, &text, &loc.range, s.encoding)
-    };
-    Some(lsp::Location { uri, range })
 }
 
 impl LanguageServer for Server {
@@ -150,11 +233,26 @@ impl LanguageServer for Server {
             roots.extend(convert::path_of(uri));
         }
         let lints = lints_from(params.initialization_options.as_ref());
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        let watch_registration = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         with_state(&self.state, |s| {
             s.encoding = encoding;
             s.client_lints = lints;
             s.detached.config.lints = s.client_lints.clone();
             s.roots = roots;
+            s.progress_supported = progress;
+            s.watch_registration = watch_registration;
         })?;
         let sync = lsp::TextDocumentSyncOptions {
             open_close: Some(true),
@@ -166,6 +264,13 @@ impl LanguageServer for Server {
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
             definition_provider: Some(lsp::OneOf::Left(true)),
+            workspace: Some(lsp::WorkspaceServerCapabilities {
+                workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(lsp::OneOf::Left(true)),
+                }),
+                file_operations: None,
+            }),
             ..Default::default()
         };
         features::register(&mut capabilities, &client_caps);
@@ -184,6 +289,7 @@ impl LanguageServer for Server {
         // index their documents; `initialize` has already been answered.
         let state = self.state.clone();
         let publish = self.publish.clone();
+        let client = self.client.clone();
         tokio::task::spawn_blocking(move || {
             let loaded = with_state(&state, |s| {
                 let roots = s.roots.clone();
@@ -202,8 +308,15 @@ impl LanguageServer for Server {
             for p in list {
                 let _ = publish.send(p);
             }
-            index_jobs(&state, &publish, jobs);
+            index_jobs(&client, &state, &publish, jobs);
         });
+        let dynamic_watch = with_state(&self.state, |s| s.watch_registration).unwrap_or(false);
+        if !dynamic_watch {
+            // The client watches nothing for us (Neovim on Linux, for one):
+            // poll the few workspace files that documents depend on.
+            self.poll_workspace_files();
+            return;
+        }
         // Registering file watchers is a request to the client: it runs in
         // its own task, so this notification handler never waits on it.
         let client = self.client.clone();
@@ -312,6 +425,45 @@ impl LanguageServer for Server {
         }
     }
 
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect();
+        let result = with_state(&self.state, |s| {
+            let mut cleared = Vec::new();
+            for folder in &removed {
+                s.roots.retain(|r| r != folder);
+                cleared.extend(s.drop_workspaces_under(folder));
+            }
+            let mut jobs = Vec::new();
+            for folder in added {
+                s.roots.push(folder.clone());
+                if let (Some(root), docs) =
+                    s.ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE))
+                    && !docs.is_empty()
+                {
+                    jobs.push((root, docs));
+                }
+            }
+            let mut list = cleared;
+            list.extend(s.all_diagnostics());
+            (list, jobs)
+        });
+        if let Ok((list, jobs)) = result {
+            self.send(list);
+            self.index_in_background(jobs);
+        }
+    }
+
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         let changes: Vec<(PathBuf, lsp::FileChangeType)> = params
             .changes
@@ -357,7 +509,7 @@ impl LanguageServer for Server {
             let ws = s.workspace_of(&doc.path);
             let locations: Vec<lsp::Location> = ide::definition::definition(doc, ws, offset)
                 .iter()
-                .filter_map(|l| location(s, l))
+                .filter_map(|l| s.location(l))
                 .collect();
             match locations.len() {
                 0 => None,
@@ -461,5 +613,13 @@ impl LanguageServer for Server {
         with_state(&self.state, |s| {
             features::symbols::workspace_symbol(s, params)
         })
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        with_state(&self.state, |s| features::commands::execute(s, params))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        with_state(&self.state, |s| features::commands::code_lens(s, params))
     }
 }

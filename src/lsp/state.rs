@@ -45,6 +45,11 @@ pub struct State {
     pub detached: Workspace,
     /// Open files by path.
     pub open: HashMap<PathBuf, OpenFile>,
+    /// Whether the client takes `$/progress` (window.workDoneProgress).
+    pub progress_supported: bool,
+    /// Whether the client can watch files for us (dynamic registration of
+    /// `workspace/didChangeWatchedFiles`); when not, the server polls.
+    pub watch_registration: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -71,12 +76,7 @@ impl State {
         ws.encoding = self.encoding;
         ws.config.lints = ws.config.lints.or(&self.client_lints);
         // Files open in the editor count as the editor holds them.
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        let open_aux = self.open_aux_texts();
         if !open_aux.is_empty() {
             ws.reload_registry_with(&open_aux);
             ws.reload_bibliography_with(&open_aux);
@@ -91,6 +91,33 @@ impl State {
         self.workspaces.insert(root.to_path_buf(), ws);
         self.indexing.push(root.to_path_buf());
         docs
+    }
+
+    /// Forgets the workspaces whose root lies in `folder` (a workspace folder
+    /// the client removed), unless a document open in the editor still
+    /// belongs to them. Returns empty diagnostics for their files.
+    pub fn drop_workspaces_under(&mut self, folder: &Path) -> Vec<Publish> {
+        let gone: Vec<PathBuf> = self
+            .workspaces
+            .keys()
+            .filter(|r| r.starts_with(folder) && !self.open.keys().any(|p| p.starts_with(r)))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for root in gone {
+            if let Some(ws) = self.workspaces.remove(&root) {
+                for path in ws.aux.keys() {
+                    if let Some(uri) = convert::uri_of(path) {
+                        out.push(Publish {
+                            uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Records the summaries of documents indexed in the background; open
@@ -225,12 +252,10 @@ impl State {
     /// When `path` is a registry or bibliography file of a workspace, reloads
     /// that part with the editor's text of every open file.
     fn aux_changed(&mut self, path: &Path) {
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        if is_document(path) {
+            return;
+        }
+        let open_aux = self.open_aux_texts();
         let Some(ws) = self.workspace_of_mut(path) else {
             return;
         };
@@ -239,6 +264,28 @@ impl State {
         } else if ws.bibliography_files.iter().any(|p| p == path) {
             ws.reload_bibliography_with(&open_aux);
         }
+    }
+
+    /// `scholia.toml`, registry and bibliography files of every loaded
+    /// workspace (what the server polls when the client cannot watch).
+    pub fn watched_workspace_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for (root, ws) in &self.workspaces {
+            out.push(root.join(workspace::CONFIG_FILE));
+            out.extend(ws.registry_files.iter().cloned());
+            out.extend(ws.bibliography_files.iter().cloned());
+        }
+        out
+    }
+
+    /// The text of every open file that is not a document (registry,
+    /// bibliography, config), as the editor holds it.
+    fn open_aux_texts(&self) -> HashMap<PathBuf, String> {
+        self.open
+            .iter()
+            .filter(|(_, f)| f.doc.is_none())
+            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .collect()
     }
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns
@@ -349,6 +396,24 @@ impl State {
             }
         }
         out
+    }
+
+    /// An `ide::Location` as an LSP location: from its span when the index
+    /// has one, else from the file's text (open, in memory, or on disk).
+    pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
+        let uri = convert::uri_of(&loc.path)?;
+        let range = match (&loc.span, loc.range == (0..0)) {
+            (Some(span), _) => lsp::Range::new(
+                lsp::Position::new(span.start.line, span.start.col),
+                lsp::Position::new(span.end.line, span.end.col),
+            ),
+            (None, true) => lsp::Range::default(),
+            (None, false) => {
+                let (text, index) = self.text_of(&loc.path)?;
+                convert::range(&index, &text, &loc.range, self.encoding)
+            }
+        };
+        Some(lsp::Location { uri, range })
     }
 
     /// The text and line index of any file of a workspace, for converting a

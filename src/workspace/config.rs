@@ -62,6 +62,7 @@ impl Config {
                 ),
             }
         }
+        config.diagnostics.sort_by_key(|d| d.range.start);
         config
     }
 

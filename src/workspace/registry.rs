@@ -153,10 +153,12 @@ struct NameSearch {
 /// A name of one entry that another, earlier entry also has (lower-cased).
 struct Conflict {
     entity: usize,
-    /// Position of the name in `Entity::names`.
+    /// Position of the name in `Entity::written_names`.
     position: usize,
-    /// The earlier entries that have it.
+    /// The first (up to three) earlier entries that have it.
     others: Vec<usize>,
+    /// How many earlier entries have it.
+    count: usize,
 }
 
 impl Registry {
@@ -214,11 +216,10 @@ impl Registry {
             let mut others: Vec<String> = conflict
                 .others
                 .iter()
-                .take(3)
                 .map(|&i| format!("`{}`", registry.entities[i].id))
                 .collect();
-            if conflict.others.len() > 3 {
-                others.push(format!("{} more", conflict.others.len() - 3));
+            if conflict.count > others.len() {
+                others.push(format!("{} more", conflict.count - others.len()));
             }
             let others = match others.split_last() {
                 Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -275,7 +276,8 @@ impl Registry {
                     conflicts.push(Conflict {
                         entity: index,
                         position,
-                        others: list.clone(),
+                        others: list[..list.len().min(3)].to_vec(),
+                        count: list.len(),
                     });
                 }
                 list.push(index);
@@ -342,7 +344,24 @@ impl Registry {
 
     /// A mention target: an id first, then any name or alias,
     /// case-insensitively and exactly; last, an id written in other case.
+    /// When nothing matches and the target has line breaks or runs of
+    /// spaces (a mention wrapped across lines), it is tried again with its
+    /// whitespace collapsed to single spaces.
     pub fn resolve(&self, target: &str) -> Resolution {
+        match self.resolve_exact(target) {
+            Resolution::Unknown => {
+                let collapsed = target.split_whitespace().collect::<Vec<_>>().join(" ");
+                if collapsed != target && !collapsed.is_empty() {
+                    self.resolve_exact(&collapsed)
+                } else {
+                    Resolution::Unknown
+                }
+            }
+            found => found,
+        }
+    }
+
+    fn resolve_exact(&self, target: &str) -> Resolution {
         if let Some(i) = self.index_of(target) {
             return Resolution::Unique(i);
         }
@@ -481,10 +500,24 @@ fn parse_file(
         ));
     }
 
+    // After a syntax error the parser's recovery can leave the next lines
+    // at the top level (`[person.x` unclosed, then `name = …`): no
+    // "unknown table" there, except for a table header of its own (a
+    // misspelt `[persons.x]`, whose table's span covers the key).
+    let first_error = error_spans
+        .iter()
+        .map(|e| e.start)
+        .min()
+        .unwrap_or(usize::MAX);
     let mut own = Vec::new();
     let mut out = Vec::new();
     for (key, value) in in_file_order(root.get_ref()) {
         let Some(kind) = Kind::from_table(key.get_ref()) else {
+            let (k, v) = (key.span(), value.span());
+            let own_header = v.start <= k.start && k.end <= v.end;
+            if k.start >= first_error && !own_header {
+                continue;
+            }
             own.push(Diagnostic::new(
                 Code::Registry,
                 key.span(),

@@ -33,7 +33,12 @@ vim.api.nvim_create_autocmd("FileType", {
   callback = function()
     loaded_at = vim.v.vim_did_enter
     vim.opt.runtimepath:append(PLUGIN_DIR)
-    require("scholia").setup({ cmd = { BIN, "lsp" } })
+    -- Offer only UTF-16 (LSP's default) this time; spec.lua's client gets
+    -- whatever the server prefers among utf-8, utf-16 and utf-32.
+    require("scholia").setup({
+      cmd = { BIN, "lsp" },
+      capabilities = { general = { positionEncodings = { "utf-16" } } },
+    })
   end,
 })
 
@@ -52,6 +57,42 @@ vim.api.nvim_create_autocmd("VimEnter", {
         local client = vim.lsp.get_clients({ bufnr = buf, name = "scholia" })[1]
         return client ~= nil and uv.fs_realpath(client.root_dir) == uv.fs_realpath(SEEDS)
           or { client = client and client.root_dir, buf = vim.api.nvim_buf_get_name(buf) }
+      end)
+      local function unclosed_at(row, col)
+        for _, d in ipairs(vim.diagnostic.get(buf)) do
+          if d.code == "unclosed-bracket" and d.lnum == row and d.col == col and d.end_col == col + 1 then
+            return true
+          end
+        end
+        return false
+      end
+      local function find(needle)
+        for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+          local s = line:find(needle, 1, true)
+          if s then
+            return i - 1, s - 1
+          end
+        end
+      end
+      check("UTF-16 offered alone: the client uses utf-16", function()
+        local client = vim.lsp.get_clients({ bufnr = buf, name = "scholia" })[1]
+        return client ~= nil and client.offset_encoding == "utf-16" or (client and client.offset_encoding)
+      end)
+      check("utf-16: unclosed-bracket on exactly the `[` of `[because the `", function()
+        local row, col = find("[because the ")
+        vim.wait(15000, function()
+          return row ~= nil and unclosed_at(row, col)
+        end, 50)
+        return row ~= nil and unclosed_at(row, col) or { row = row, col = col, diagnostics = vim.diagnostic.get(buf) }
+      end)
+      check("utf-16: after CJK, emoji and é, a new unclosed `[` is exact", function()
+        local last = vim.api.nvim_buf_line_count(buf)
+        vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "周恩来 said 🙂 é [unclosed insertion" })
+        local row, col = find("[unclosed insertion")
+        vim.wait(15000, function()
+          return unclosed_at(row, col)
+        end, 50)
+        return unclosed_at(row, col) or { row = row, col = col, diagnostics = vim.diagnostic.get(buf) }
       end)
       check("the open buffer gets tree-sitter highlighting", function()
         return vim.treesitter.highlighter.active[buf] ~= nil or "not active"

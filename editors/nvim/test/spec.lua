@@ -299,6 +299,13 @@ test("the client named scholia attached to the document", function()
   end, vim.lsp.get_clients()))
 end)
 
+test("a position encoding is negotiated (Neovim offers utf-8, utf-16, utf-32)", function()
+  check(client ~= nil, "a client", "none")
+  local enc = client.offset_encoding
+  check(enc == "utf-8" or enc == "utf-16" or enc == "utf-32", "utf-8, utf-16 or utf-32", enc)
+  out("        (negotiated " .. enc .. ")")
+end)
+
 test("the client's root is seeds/ (scholia.toml)", function()
   check(client ~= nil, "a client", "none")
   check(
@@ -348,7 +355,9 @@ end)
 
 test("an edit updates the diagnostics (incremental sync)", function()
   local last = vim.api.nvim_buf_line_count(conv)
-  vim.api.nvim_buf_set_lines(conv, last, last, false, { "", "An editor's [unclosed insertion here" })
+  -- Wide characters before the bracket: the column must survive the
+  -- position encoding both ways (byte column here, the server's units there).
+  vim.api.nvim_buf_set_lines(conv, last, last, false, { "", "周恩来 said 🙂 é [unclosed insertion here" })
   local row, col = find_in_buf(conv, "[unclosed insertion")
   local function present()
     for _, d in ipairs(diags(conv, "unclosed-bracket")) do
@@ -382,9 +391,20 @@ test("hover on a mention shows the entity's name (markdown)", function()
   check(contents.value:find(entry.name, 1, true) ~= nil, "markdown containing " .. entry.name, contents.value)
 end)
 
--- Definition ------------------------------------------------------------------
-
 local report = open(SEED_REPORT)
+
+test("hover on a mention after a non-ASCII character (’) on its line", function()
+  local entry = registry_entry("stalin")
+  local row, col = find_in_buf(report, "[[stalin|", function(line, s)
+    return line:sub(1, s):find("[\128-\255]") ~= nil
+  end)
+  check(row ~= nil, "a mention [[stalin|…]] after a non-ASCII character in " .. SEED_REPORT, "none")
+  local result = request(report, "textDocument/hover", row, col + 3)
+  local value = result and result.contents and result.contents.value
+  check(type(value) == "string" and value:find(entry.name, 1, true) ~= nil, "a hover containing " .. entry.name, result)
+end)
+
+-- Definition ------------------------------------------------------------------
 
 test("definition on a footnote reference [^n] jumps to its [^n]: line", function()
   local label
@@ -453,6 +473,44 @@ test("definition on a mention opens its registry file on the entity's line", fun
     ("%s line %d"):format(name, cursor[1])
   )
   vim.api.nvim_set_current_buf(conv)
+end)
+
+-- A registry saved in Neovim ------------------------------------------------------
+
+test("saving a registry file in Neovim updates an open document's diagnostics", function()
+  -- A workspace of its own: the seeds are not written to.
+  local ws = vim.fn.tempname()
+  vim.fn.mkdir(ws .. "/registry", "p")
+  vim.fn.writefile({ 'registry = ["registry/*.toml"]' }, ws .. "/scholia.toml")
+  vim.fn.writefile({ "[person.alpha]", 'name = "Alpha"' }, ws .. "/registry/people.toml")
+  vim.fn.writefile({ "[[alpha]] met [[beta]].", "" }, ws .. "/doc.scholia")
+  local doc = open(ws .. "/doc.scholia")
+  local c = client_of(doc)
+  check(c ~= nil and realpath(c.root_dir) == realpath(ws), "a client with root " .. ws, c and c.root_dir)
+  local function unknown()
+    return #diags(doc, "unknown-entity")
+  end
+  wait(function()
+    return unknown() > 0
+  end)
+  check(unknown() == 1, "one unknown-entity ([[beta]]) before", vim.tbl_map(brief_diag, diags(doc)))
+  vim.cmd.edit(vim.fn.fnameescape(ws .. "/registry/people.toml"))
+  vim.api.nvim_buf_set_lines(0, -1, -1, false, { "", "[person.beta]", 'name = "Beta"' })
+  vim.cmd("silent write")
+  wait(function()
+    return unknown() == 0
+  end)
+  local after, remaining = vim.tbl_map(brief_diag, diags(doc)), unknown()
+  vim.cmd("silent! bwipeout! " .. vim.fn.bufnr(ws .. "/registry/people.toml"))
+  vim.cmd("silent! bwipeout! " .. doc)
+  for _, cl in ipairs(vim.lsp.get_clients({ name = "scholia" })) do
+    if realpath(cl.root_dir) == realpath(ws) then
+      cl:stop()
+    end
+  end
+  vim.fn.delete(ws, "rf")
+  vim.api.nvim_set_current_buf(conv)
+  check(remaining == 0, "no unknown-entity after :write of the registry", after)
 end)
 
 -- Completion -------------------------------------------------------------------
@@ -622,7 +680,7 @@ run_child("packpath install", { "-u", "NORC", "-i", "NONE", "-l", TEST_DIR .. "/
 end)
 
 -- The plugin loaded on the first FileType, as lazy.nvim's `ft` does.
-run_child("loaded on FileType", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/lateload_child.lua", SEED_REPORT })
+run_child("loaded on FileType", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/lateload_child.lua", SEED_CONVERSATION })
 
 -- Done -------------------------------------------------------------------------
 

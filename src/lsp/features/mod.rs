@@ -5,6 +5,7 @@
 //! implemented.
 
 pub mod code_actions;
+pub mod commands;
 pub mod completion;
 pub mod folding;
 pub mod links;
@@ -20,6 +21,7 @@ use super::state::State;
 /// Adds every feature's capability.
 pub fn register(caps: &mut lsp::ServerCapabilities, client: &lsp::ClientCapabilities) {
     code_actions::register(caps, client);
+    commands::register(caps, client);
     completion::register(caps, client);
     folding::register(caps, client);
     links::register(caps, client);

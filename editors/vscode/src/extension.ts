@@ -1,0 +1,225 @@
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  RevealOutputChannelOn,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
+import { readLintSettings, readServerSettings, type InitializationOptions } from "./config";
+import { CONFIG_SECTION, INSTALL_URL, LANGUAGE_ID } from "./constants";
+import { findExecutable, isPathLike } from "./serverPath";
+
+export { INSTALL_URL } from "./constants";
+
+/** The buttons of the "server not found" message. */
+export const INSTALL_BUTTON = "Install instructions";
+export const SETTINGS_BUTTON = "Open settings";
+
+/**
+ * Files the client watches itself and reports to the server with
+ * `workspace/didChangeWatchedFiles`. Registry and bibliography files are named
+ * by globs in each workspace's scholia.toml, which only the server reads: the
+ * server registers watchers for them dynamically (`client/registerCapability`
+ * for `workspace/didChangeWatchedFiles`, which this client supports).
+ */
+export const STATIC_WATCH_GLOBS = ["**/*.scholia", "**/scholia.toml"] as const;
+
+/** What `activate` returns (the extension's API, also used by the tests). */
+export interface ScholiaExtensionApi {
+  /** The running client, if any. */
+  readonly client: LanguageClient | undefined;
+  /** Restarts the server, re-reading the settings. */
+  restart(): Promise<void>;
+  /** Settles when the last (re)start or the last "not found" message has been handled. */
+  settled(): Promise<void>;
+}
+
+interface Running {
+  client: LanguageClient;
+  disposables: vscode.Disposable[];
+}
+
+let running: Running | undefined;
+let output: vscode.OutputChannel | undefined;
+/** Starts and stops run one after the other, in the order they were asked for. */
+let lifecycle: Promise<void> = Promise.resolve();
+/** The pending "not found" or "could not start" message, for `settled()`. */
+let notice: Promise<void> = Promise.resolve();
+
+export async function activate(context: vscode.ExtensionContext): Promise<ScholiaExtensionApi> {
+  output = vscode.window.createOutputChannel("Scholia");
+  context.subscriptions.push(output);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("scholia.restartServer", () => restart()),
+    vscode.commands.registerCommand("scholia.showOutput", () => output?.show(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (
+        event.affectsConfiguration(`${CONFIG_SECTION}.server`) ||
+        event.affectsConfiguration(`${CONFIG_SECTION}.lint`)
+      ) {
+        void restart();
+      }
+    }),
+  );
+  // In an untrusted workspace the server path comes from user settings only
+  // (package.json: restrictedConfigurations); trust may change which binary to run.
+  if (typeof vscode.workspace.onDidGrantWorkspaceTrust === "function") {
+    context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()));
+  }
+
+  await enqueue(startClient);
+
+  return {
+    get client() {
+      return running?.client;
+    },
+    restart,
+    settled: async () => {
+      await lifecycle;
+      await notice;
+    },
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await enqueue(stopClient);
+}
+
+function restart(): Promise<void> {
+  return enqueue(async () => {
+    await stopClient();
+    await startClient();
+  });
+}
+
+function enqueue(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step, step);
+  return lifecycle;
+}
+
+function log(line: string): void {
+  output?.appendLine(line);
+}
+
+async function startClient(): Promise<void> {
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const server = readServerSettings(config);
+  const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+
+  // Check up front, so that a missing binary gets one clear message instead
+  // of the client's generic "couldn't create connection to server".
+  const command = findExecutable(server.path, { workspaceFolder });
+  if (command === undefined) {
+    log(`scholia.server.path = ${JSON.stringify(server.path)}: no such executable.`);
+    showNotice(reportMissingServer(server.path));
+    return;
+  }
+
+  const { lint, invalid } = readLintSettings(config);
+  if (invalid.length > 0) {
+    log(`Ignoring scholia.lint settings that are not off|hint|info|warning|error: ${invalid.join(", ")}`);
+  }
+  const initializationOptions: InitializationOptions = { lint };
+
+  const args = ["lsp", ...server.extraArgs];
+  // No `transport`: with one, the client would append `--stdio` to the arguments.
+  const serverOptions: ServerOptions = { command, args };
+
+  const watchers = STATIC_WATCH_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: "file", language: LANGUAGE_ID }],
+    initializationOptions,
+    synchronize: { fileEvents: watchers },
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+  };
+
+  log(`Starting ${command} ${args.join(" ")}`);
+  const client = new LanguageClient("scholia", "Scholia", serverOptions, clientOptions);
+  running = { client, disposables: watchers };
+  try {
+    await client.start();
+  } catch (error) {
+    running = undefined;
+    watchers.forEach((w) => w.dispose());
+    await disposeQuietly(client);
+    const message = describe(error);
+    log(`The server did not start: ${message}`);
+    if (/\bENOENT\b/.test(message)) {
+      // The file was there when we looked but could not be run (removed since,
+      // or a script whose interpreter is missing).
+      showNotice(reportMissingServer(server.path, command));
+    } else {
+      showNotice(reportStartFailure(message));
+    }
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const current = running;
+  running = undefined;
+  if (current === undefined) {
+    return;
+  }
+  current.disposables.forEach((d) => d.dispose());
+  if (current.client.isRunning()) {
+    try {
+      await current.client.stop();
+    } catch (error) {
+      log(`Stopping the server: ${describe(error)}`);
+    }
+  }
+  await disposeQuietly(current.client);
+}
+
+async function disposeQuietly(client: LanguageClient): Promise<void> {
+  try {
+    await client.dispose();
+  } catch {
+    // A client that never started cannot be stopped; nothing is left to clean up.
+  }
+}
+
+function showNotice(shown: Promise<void>): void {
+  notice = shown.catch((error) => log(`Showing a message: ${describe(error)}`));
+}
+
+/**
+ * Tells the user that the `scholia` binary is missing, with a button that
+ * opens the install instructions and one that opens the setting.
+ */
+async function reportMissingServer(configured: string, resolved?: string): Promise<void> {
+  const where =
+    resolved !== undefined
+      ? `"${resolved}" could not be run`
+      : isPathLike(configured)
+        ? `"${configured}" does not exist or is not executable`
+        : `"${configured}" was not found on PATH`;
+  const message =
+    `Scholia: the language server binary ${where}. ` +
+    `Install scholia, or set "scholia.server.path" to the scholia binary.`;
+  const choice = await vscode.window.showErrorMessage(message, INSTALL_BUTTON, SETTINGS_BUTTON);
+  if (choice === INSTALL_BUTTON) {
+    await vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+  } else if (choice === SETTINGS_BUTTON) {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "scholia.server.path");
+  }
+}
+
+async function reportStartFailure(message: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(
+    `Scholia: the language server did not start: ${message}`,
+    "Show output",
+  );
+  if (choice !== undefined) {
+    output?.show(true);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message;
+  }
+  return String(error);
+}

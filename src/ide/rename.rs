@@ -1,0 +1,194 @@
+//! Rename: a footnote label within its document; a registry id across the
+//! registry and every mention in the workspace, open or closed. Mentions
+//! written with a name or alias keep their text; `[[old-id]]` becomes
+//! `[[new-id|old-id]]` so that what the reader sees does not change.
+
+use std::ops::Range;
+use std::path::Path;
+
+use super::references::{Target, mentions_of, target_at, target_in_file};
+use super::{Edit, Item, Location, item_at};
+use crate::workspace::{Document, Workspace};
+
+/// What can be renamed at the cursor: the range to highlight and the
+/// current name, or why nothing can be renamed there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renameable {
+    pub range: Range<usize>,
+    pub placeholder: String,
+    pub target: Target,
+}
+
+/// `prepareRename` in a document.
+pub fn prepare(doc: &Document, ws: &Workspace, offset: usize) -> Result<Renameable, String> {
+    let item = item_at(doc, ws, offset)
+        .ok_or("nothing to rename here: put the cursor on a footnote label or a mention")?;
+    let target = target_at(doc, ws, offset);
+    match (item, target) {
+        (Item::FootnoteRef(r), Some(t)) => Ok(Renameable {
+            range: r.range.start + 2..r.range.end - 1,
+            placeholder: r.label.clone(),
+            target: t,
+        }),
+        (Item::FootnoteDef(d), Some(t)) => Ok(Renameable {
+            range: d.label_range.start + 2..d.label_range.end - 1,
+            placeholder: d.label.clone(),
+            target: t,
+        }),
+        (Item::Mention(m), Some(Target::Entity(i))) => Ok(Renameable {
+            range: m.target_range.clone(),
+            placeholder: ws.registry.entities[i].id.clone(),
+            target: Target::Entity(i),
+        }),
+        (Item::Mention(m), _) => Err(format!(
+            "`{}` does not name exactly one registry entry, so there is no id to rename",
+            m.target
+        )),
+        (Item::Citation(..), _) => Err(
+            "citation keys belong to the bibliography (rename them in your reference manager); scholia renames footnote labels and registry ids".into(),
+        ),
+        (Item::Untagged(_), _) => Err("an untagged name is plain text: tag it first, then rename the entry's id".into()),
+        _ => Err("nothing to rename here: put the cursor on a footnote label or a mention".into()),
+    }
+}
+
+/// `prepareRename` in a registry file: the id of the entry at the cursor.
+pub fn prepare_in_registry(
+    ws: &Workspace,
+    path: &Path,
+    offset: usize,
+) -> Result<Renameable, String> {
+    match target_in_file(ws, path, offset) {
+        Some(Target::Entity(i)) => {
+            let e = &ws.registry.entities[i];
+            Ok(Renameable {
+                range: e.id_range.clone(),
+                placeholder: e.id.clone(),
+                target: Target::Entity(i),
+            })
+        }
+        _ => Err("nothing to rename here: put the cursor on a registry entry".into()),
+    }
+}
+
+/// A mention target as written (from the open document, or the index).
+fn written_target<'a>(
+    ws: &Workspace,
+    path: &Path,
+    target: &Location,
+    open: &impl Fn(&Path) -> Option<&'a Document>,
+) -> String {
+    match open(path) {
+        Some(doc) => doc.text[target.range.clone()].to_string(),
+        None => ws
+            .docs
+            .get(path)
+            .and_then(|s| {
+                s.mentions
+                    .iter()
+                    .find(|o| o.target == target.range)
+                    .map(|o| s.mention_targets[o.index as usize].clone())
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn valid_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The edits of a rename, or why the new name is refused.
+pub fn rename<'a>(
+    ws: &Workspace,
+    target: &Target,
+    new_name: &str,
+    current: Option<&Document>,
+    open: impl Fn(&Path) -> Option<&'a Document>,
+) -> Result<Vec<Edit>, String> {
+    match target {
+        Target::Footnote(label) => {
+            let doc = current.ok_or("a footnote is renamed from its document")?;
+            if !valid_label(new_name) {
+                return Err(format!(
+                    "`{new_name}` is not a footnote label: use letters, digits, `_` and `-`"
+                ));
+            }
+            if new_name != label && doc.model.footnote_defs.iter().any(|d| d.label == new_name)
+                || doc
+                    .model
+                    .footnote_refs
+                    .iter()
+                    .any(|r| r.label == new_name && new_name != label)
+            {
+                return Err(format!(
+                    "footnote [^{new_name}] already exists in this document"
+                ));
+            }
+            let refs = doc.model.refs_of(label).map(|r| r.range.clone());
+            let defs = doc.model.defs_of(label).map(|d| d.label_range.clone());
+            Ok(refs
+                .chain(defs)
+                .map(|r| Edit {
+                    location: Location::new(doc.path.clone(), r.start + 2..r.end - 1),
+                    new_text: new_name.to_string(),
+                })
+                .collect())
+        }
+        Target::Entity(i) => {
+            let e = &ws.registry.entities[*i];
+            if !valid_id(new_name) {
+                return Err(format!(
+                    "`{new_name}` is not a registry id: use lower-case letters, digits and `-`"
+                ));
+            }
+            if new_name != e.id
+                && let Some(other) = ws.registry.get(new_name)
+            {
+                return Err(format!(
+                    "the id `{new_name}` is taken by {} ({})",
+                    other.name,
+                    other.kind.as_str()
+                ));
+            }
+            let mut edits = vec![Edit {
+                location: Location::new(e.file.clone(), e.id_range.clone()),
+                new_text: new_name.to_string(),
+            }];
+            for path in ws.documents_mentioning(*i) {
+                for (_, target, has_display) in mentions_of(ws, *i, path, &open) {
+                    let written = written_target(ws, path, &target, &open);
+                    let is_id = written.eq_ignore_ascii_case(&e.id);
+                    // A target that is also a name or alias keeps resolving
+                    // after the rename: leave it as written.
+                    let also_a_name = ws
+                        .registry
+                        .names_of(*i)
+                        .any(|n| n.eq_ignore_ascii_case(&written));
+                    if !is_id || also_a_name {
+                        continue;
+                    }
+                    let new_text = if has_display {
+                        new_name.to_string()
+                    } else {
+                        // Keep the text the reader sees.
+                        format!("{new_name}|{written}")
+                    };
+                    edits.push(Edit {
+                        location: target,
+                        new_text,
+                    });
+                }
+            }
+            Ok(edits)
+        }
+        Target::CiteKey(_) => Err("citation keys are not renamed by scholia".into()),
+    }
+}
