@@ -1,10 +1,12 @@
 //! Features, one module each, on byte offsets and our own types. The LSP
 //! layer only converts positions and calls these.
 
+pub mod code_actions;
 pub mod definition;
 pub mod hover;
 pub mod references;
 pub mod rename;
+pub mod renumber;
 
 use std::ops::Range;
 use std::path::PathBuf;
