@@ -141,6 +141,27 @@ async function checkSemanticColours(page, base) {
     `${JSON.stringify(colours)}; grammar ${grammarColour}; text ${plainColour}`,
   );
   await page.screenshot({ path: path.join(WORK, "semantic-screenshot.png") });
+
+  // Auto-closing (language-configuration.json), typed into the editor.
+  const typed = {};
+  for (const opening of ["[[", "[@", "[^", "["]) {
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(opening, { delay: 50 });
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = await page.evaluate(() =>
+      [...document.querySelectorAll(".monaco-editor .view-line")]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => l.textContent.replace(/\u00a0/g, " ").trim()),
+    );
+    typed[opening] = lines.filter((l) => l !== "").at(-1);
+  }
+  record(
+    "typing [[, [@, [^ and [ closes them with ]], ], ] and ]",
+    typed["[["] === "[[]]" && typed["[@"] === "[@]" && typed["[^"] === "[^]" && typed["["] === "[]",
+    JSON.stringify(typed),
+  );
 }
 
 async function main() {
