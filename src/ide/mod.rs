@@ -3,6 +3,7 @@
 
 pub mod definition;
 pub mod hover;
+pub mod locator_fix;
 pub mod references;
 pub mod rename;
 
