@@ -424,7 +424,10 @@ fn server_offers_the_report_as_a_code_lens_and_a_command() {
     assert_eq!(lenses.as_array().unwrap().len(), 1, "{lenses}");
     let lens = &lenses[0];
     assert_eq!(Range::from_json(&lens["range"]), range(5, 17, 5, 45));
-    assert_eq!(lens["command"]["title"], "Compare with the original");
+    assert_eq!(
+        lens["command"]["title"],
+        "Compare with the original (4 differences)"
+    );
     assert_eq!(lens["command"]["command"], "scholia.translationReport");
     assert_eq!(lens["command"]["arguments"], json!([uri]));
 
@@ -467,6 +470,16 @@ fn server_offers_the_report_as_a_code_lens_and_a_command() {
         )
         .unwrap();
     assert_eq!(result["differences"], 3, "{}", result["text"]);
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .unwrap();
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "Compare with the original (3 differences)"
+    );
 
     // No lens and no report for a document that translates nothing.
     let ru = root().join("ru/conversation.scholia");
@@ -485,6 +498,31 @@ fn server_offers_the_report_as_a_code_lens_and_a_command() {
         )
         .unwrap();
     assert!(none.is_null());
+
+    // A translation whose original is not there (a buffer never saved).
+    let lost = root().join("en/lost.scholia");
+    let lost_uri = client.open(
+        &lost,
+        "+++\ntranslation-of = \"../nowhere.scholia\"\n+++\n\nText.\n",
+    );
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": lost_uri } }),
+        )
+        .unwrap();
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "Compare with the original (original not found)"
+    );
+    let result = client
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "scholia.translationReport", "arguments": [lost_uri] }),
+        )
+        .unwrap();
+    assert_eq!(result["original_found"], false);
+    assert_eq!(result["differences"], 1);
 
     // The English translation cites archival sources with `ll.`: info.
     let diags = client.diagnostics_for(&uri, None);
