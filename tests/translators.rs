@@ -440,9 +440,9 @@ fn server_offers_the_report_as_a_code_lens_and_a_command() {
         .unwrap();
     assert_eq!(result["differences"], 4);
     assert_eq!(result["translation"], "en/conversation.scholia");
-    assert_eq!(result["translationUri"], json!(uri));
+    assert_eq!(result["translation_uri"], json!(uri));
     assert_eq!(
-        result["originalUri"],
+        result["original_uri"],
         json!(uri_of(&root().join("ru/conversation.scholia")))
     );
     let markdown = result["markdown"].as_str().unwrap();

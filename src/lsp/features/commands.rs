@@ -63,9 +63,9 @@ pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
     if let Some(object) = value.as_object_mut() {
         object.insert("markdown".into(), json!(report::render_markdown(&report)));
         object.insert("text".into(), json!(report::render_text(&report)));
-        object.insert("translationUri".into(), json!(uri.as_str()));
+        object.insert("translation_uri".into(), json!(uri.as_str()));
         if let Some(original_uri) = convert::uri_of(&original_path) {
-            object.insert("originalUri".into(), json!(original_uri.as_str()));
+            object.insert("original_uri".into(), json!(original_uri.as_str()));
         }
     }
     Some(value)
