@@ -84,6 +84,60 @@ impl Server {
         tokio::task::spawn_blocking(move || index_jobs(&client, &state, &publish, jobs));
     }
 
+    /// For clients that cannot watch files: every two seconds, compares the
+    /// modification times of every `scholia.toml`, registry and bibliography
+    /// file of the loaded workspaces, and handles a change as a watcher
+    /// event would. (Closed documents changed outside the editor are picked
+    /// up when they are opened.)
+    fn poll_workspace_files(&self) {
+        let state = self.state.clone();
+        let publish = self.publish.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let mut seen: std::collections::HashMap<PathBuf, Option<std::time::SystemTime>> =
+                Default::default();
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                let Ok(files) = with_state(&state, |s| s.watched_workspace_files()) else {
+                    continue;
+                };
+                let mut changes = Vec::new();
+                for path in files {
+                    let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                    match seen.insert(path.clone(), mtime) {
+                        Some(before) if before != mtime => {
+                            let kind = match mtime {
+                                Some(_) => lsp::FileChangeType::CHANGED,
+                                None => lsp::FileChangeType::DELETED,
+                            };
+                            changes.push((path, kind));
+                        }
+                        _ => {}
+                    }
+                }
+                if changes.is_empty() {
+                    continue;
+                }
+                let result = with_state(&state, |s| {
+                    let jobs = s.files_changed(&changes);
+                    (s.all_diagnostics(), jobs)
+                });
+                if let Ok((list, jobs)) = result {
+                    for p in list {
+                        let _ = publish.send(p);
+                    }
+                    if !jobs.is_empty() {
+                        let (state, publish, client) =
+                            (state.clone(), publish.clone(), client.clone());
+                        tokio::task::spawn_blocking(move || {
+                            index_jobs(&client, &state, &publish, jobs)
+                        });
+                    }
+                }
+            }
+        });
+    }
+
     /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
     fn at<R>(
         &self,
@@ -185,12 +239,20 @@ impl LanguageServer for Server {
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
+        let watch_registration = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         with_state(&self.state, |s| {
             s.encoding = encoding;
             s.client_lints = lints;
             s.detached.config.lints = s.client_lints.clone();
             s.roots = roots;
             s.progress_supported = progress;
+            s.watch_registration = watch_registration;
         })?;
         let sync = lsp::TextDocumentSyncOptions {
             open_close: Some(true),
@@ -248,6 +310,13 @@ impl LanguageServer for Server {
             }
             index_jobs(&client, &state, &publish, jobs);
         });
+        let dynamic_watch = with_state(&self.state, |s| s.watch_registration).unwrap_or(false);
+        if !dynamic_watch {
+            // The client watches nothing for us (Neovim on Linux, for one):
+            // poll the few workspace files that documents depend on.
+            self.poll_workspace_files();
+            return;
+        }
         // Registering file watchers is a request to the client: it runs in
         // its own task, so this notification handler never waits on it.
         let client = self.client.clone();

@@ -47,6 +47,9 @@ pub struct State {
     pub open: HashMap<PathBuf, OpenFile>,
     /// Whether the client takes `$/progress` (window.workDoneProgress).
     pub progress_supported: bool,
+    /// Whether the client can watch files for us (dynamic registration of
+    /// `workspace/didChangeWatchedFiles`); when not, the server polls.
+    pub watch_registration: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -73,12 +76,7 @@ impl State {
         ws.encoding = self.encoding;
         ws.config.lints = ws.config.lints.or(&self.client_lints);
         // Files open in the editor count as the editor holds them.
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        let open_aux = self.open_aux_texts();
         if !open_aux.is_empty() {
             ws.reload_registry_with(&open_aux);
             ws.reload_bibliography_with(&open_aux);
@@ -254,12 +252,10 @@ impl State {
     /// When `path` is a registry or bibliography file of a workspace, reloads
     /// that part with the editor's text of every open file.
     fn aux_changed(&mut self, path: &Path) {
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        if is_document(path) {
+            return;
+        }
+        let open_aux = self.open_aux_texts();
         let Some(ws) = self.workspace_of_mut(path) else {
             return;
         };
@@ -268,6 +264,28 @@ impl State {
         } else if ws.bibliography_files.iter().any(|p| p == path) {
             ws.reload_bibliography_with(&open_aux);
         }
+    }
+
+    /// `scholia.toml`, registry and bibliography files of every loaded
+    /// workspace (what the server polls when the client cannot watch).
+    pub fn watched_workspace_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for (root, ws) in &self.workspaces {
+            out.push(root.join(workspace::CONFIG_FILE));
+            out.extend(ws.registry_files.iter().cloned());
+            out.extend(ws.bibliography_files.iter().cloned());
+        }
+        out
+    }
+
+    /// The text of every open file that is not a document (registry,
+    /// bibliography, config), as the editor holds it.
+    fn open_aux_texts(&self) -> HashMap<PathBuf, String> {
+        self.open
+            .iter()
+            .filter(|(_, f)| f.doc.is_none())
+            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .collect()
     }
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns
