@@ -2,6 +2,9 @@
 
 mod checks;
 mod code;
+mod locators;
+mod variants;
 
 pub use checks::{check, check_local, check_translation, finish};
 pub use code::{Code, Diagnostic, Level, Lints, Severity};
+pub use locators::{is_archival, line_label};

@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod definition;
 pub mod hover;
+pub mod locator_fix;
 pub mod references;
 pub mod rename;
 pub mod renumber;
