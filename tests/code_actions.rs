@@ -805,3 +805,27 @@ fn use_the_preferred_name_in_plain_text() {
             --- diagnostics: unchanged
         "#]]);
 }
+
+#[test]
+fn write_folios_for_an_archival_ll() {
+    Case::new("Said so. [@aprf-45-1-343, $0ll. 97-103]\n")
+        .apply("Write `fols.` (folios)")
+        .check(expect![[r#"
+            quickfix                  Write `fols.` (folios)  [preferred]  [fixes ambiguous-locator]
+
+            === Write `fols.` (folios)
+            --- doc.scholia
+            Said so. [@aprf-45-1-343, fols. 97-103]
+            --- diagnostics: ambiguous-locator 1 → 0
+        "#]]);
+    Case::new("Said so. [@aprf-45-1-343, $0l. 98]\n")
+        .apply("Write `fol.` (folio)")
+        .check(expect![[r#"
+            quickfix                  Write `fol.` (folio)  [preferred]  [fixes ambiguous-locator]
+
+            === Write `fol.` (folio)
+            --- doc.scholia
+            Said so. [@aprf-45-1-343, fol. 98]
+            --- diagnostics: ambiguous-locator 1 → 0
+        "#]]);
+}

@@ -149,8 +149,29 @@ pub fn code_actions(
     tag_mentions(doc, ws, &hints, &untagged, &mut out);
     renumber_actions(doc, &hints, &mut out);
     preferred_names(doc, ws, &hints, &untagged, &mut out);
+    locator_fixes(doc, ws, &hints, &mut out);
     out.sort_by_key(|a| a.kind);
     out
+}
+
+/// `ambiguous-locator`: write `fols.`/`fol.` for `ll.`/`l.`.
+fn locator_fixes(doc: &Document, ws: &Workspace, hints: &Hints<'_>, out: &mut Vec<Action>) {
+    for d in crate::diagnostics::ambiguous_locators(doc, ws) {
+        if !hints.at(Code::AmbiguousLocator, &d.range) {
+            continue;
+        }
+        let Some(fix) = super::locator_fix::locator_fix(&doc.text, &d) else {
+            continue;
+        };
+        let edit = FileEdit {
+            path: doc.path.clone(),
+            edits: vec![(fix.range.clone(), fix.new_text.to_string())],
+        };
+        let mut action = Action::new(fix.title, ActionKind::QuickFix, vec![edit]);
+        action.preferred = true;
+        action.fixes = hints.fixing(Code::AmbiguousLocator, &d.range).collect();
+        out.push(action);
+    }
 }
 
 // ---------------------------------------------------------------------------
