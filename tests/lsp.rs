@@ -1103,7 +1103,6 @@ fn lint_severities_from_scholia_toml_apply_and_reload() {
 /// Found by `tests/lsp_props.rs`: a `source` string whose closing quote is
 /// missing and whose last character is not ASCII.
 #[test]
-
 fn an_unterminated_source_string_ending_in_an_emoji_is_reported_not_a_panic() {
     let dir = TempDir::new("fm-panic");
     let path = dir.join("doc.scholia");
