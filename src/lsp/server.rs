@@ -22,7 +22,6 @@ use crate::ide;
 pub struct Server {
     client: Client,
     state: Arc<Mutex<State>>,
-    publish: UnboundedSender<Publish>,
 }
 
 /// Runs `f` on the state under the lock, turning a panic into an error reply
@@ -60,16 +59,13 @@ fn lints_from(options: Option<&Value>) -> Lints {
 
 impl Server {
     pub fn new(client: Client, publish: UnboundedSender<Publish>) -> Server {
+        let state = State {
+            publisher: Some(publish.clone()),
+            ..State::default()
+        };
         Server {
             client,
-            state: Arc::new(Mutex::new(State::default())),
-            publish,
-        }
-    }
-
-    fn send(&self, list: Vec<Publish>) {
-        for p in list {
-            let _ = self.publish.send(p);
+            state: Arc::new(Mutex::new(state)),
         }
     }
 
@@ -79,9 +75,8 @@ impl Server {
             return;
         }
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
-        tokio::task::spawn_blocking(move || index_jobs(&client, &state, &publish, jobs));
+        tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
     }
 
     /// For clients that cannot watch files: every two seconds, compares the
@@ -91,7 +86,6 @@ impl Server {
     /// up when they are opened.)
     fn poll_workspace_files(&self) {
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
             let mut seen: std::collections::HashMap<PathBuf, Option<std::time::SystemTime>> =
@@ -120,18 +114,13 @@ impl Server {
                 }
                 let result = with_state(&state, |s| {
                     let jobs = s.files_changed(&changes);
-                    (s.all_diagnostics(), jobs)
+                    s.publish(s.all_diagnostics());
+                    jobs
                 });
-                if let Ok((list, jobs)) = result {
-                    for p in list {
-                        let _ = publish.send(p);
-                    }
+                if let Ok(jobs) = result {
                     if !jobs.is_empty() {
-                        let (state, publish, client) =
-                            (state.clone(), publish.clone(), client.clone());
-                        tokio::task::spawn_blocking(move || {
-                            index_jobs(&client, &state, &publish, jobs)
-                        });
+                        let (state, client) = (state.clone(), client.clone());
+                        tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
                     }
                 }
             }
@@ -156,12 +145,7 @@ impl Server {
 /// them, then republishes every diagnostic (translations depend on the
 /// index). Runs on a blocking thread; reports `$/progress` to clients that
 /// support it.
-fn index_jobs(
-    client: &Client,
-    state: &Mutex<State>,
-    publish: &UnboundedSender<Publish>,
-    jobs: Vec<(PathBuf, Vec<PathBuf>)>,
-) {
+fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<PathBuf>)>) {
     let handle = tokio::runtime::Handle::current();
     let (enc, with_progress) =
         with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
@@ -198,13 +182,10 @@ fn index_jobs(
             }
         }
         let count = summaries.len();
-        let list = with_state(state, |s| {
+        let _ = with_state(state, |s| {
             s.finish_index(&root, summaries);
-            s.all_diagnostics()
+            s.publish(s.all_diagnostics());
         });
-        for p in list.into_iter().flatten() {
-            let _ = publish.send(p);
-        }
         if let Some(p) = progress {
             handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
         }
@@ -288,7 +269,6 @@ impl LanguageServer for Server {
         // Load the client's workspace folders off the async threads, then
         // index their documents; `initialize` has already been answered.
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
         tokio::task::spawn_blocking(move || {
             let loaded = with_state(&state, |s| {
@@ -302,13 +282,11 @@ impl LanguageServer for Server {
                         jobs.push((r, docs));
                     }
                 }
-                (s.all_diagnostics(), jobs)
+                s.publish(s.all_diagnostics());
+                jobs
             });
-            let Ok((list, jobs)) = loaded else { return };
-            for p in list {
-                let _ = publish.send(p);
-            }
-            index_jobs(&client, &state, &publish, jobs);
+            let Ok(jobs) = loaded else { return };
+            index_jobs(&client, &state, jobs);
         });
         let dynamic_watch = with_state(&self.state, |s| s.watch_registration).unwrap_or(false);
         if !dynamic_watch {
@@ -361,10 +339,10 @@ impl LanguageServer for Server {
                 Some(root) if !to_index.is_empty() => vec![(root, to_index)],
                 _ => Vec::new(),
             };
-            (s.all_diagnostics(), jobs)
+            s.publish(s.all_diagnostics());
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
@@ -374,13 +352,13 @@ impl LanguageServer for Server {
             return;
         };
         let version = params.text_document.version;
-        let result = with_state(&self.state, |s| {
+        let _ = with_state(&self.state, |s| {
             if !s.change_file(&path, version, params.content_changes) {
                 eprintln!(
                     "scholia: didChange for {} which is not open; ignored",
                     path.display()
                 );
-                return Vec::new();
+                return;
             }
             if s.open.get(&path).is_some_and(|f| f.doc.is_some()) {
                 // A document: itself, and open translations of it.
@@ -392,15 +370,12 @@ impl LanguageServer for Server {
                     .cloned()
                     .collect();
                 list.extend(dependents.iter().filter_map(|p| s.diagnostics_of(p)));
-                list
+                s.publish(list);
             } else {
                 // A registry or bibliography file: everything may change.
-                s.all_diagnostics()
+                s.publish(s.all_diagnostics());
             }
         });
-        if let Ok(list) = result {
-            self.send(list);
-        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -408,7 +383,7 @@ impl LanguageServer for Server {
         let Some(path) = convert::path_of(&uri) else {
             return;
         };
-        let result = with_state(&self.state, |s| {
+        let _ = with_state(&self.state, |s| {
             let closed = s.close_file(&path);
             let mut list = s.all_diagnostics();
             if closed.is_some_and(|f| f.doc.is_some()) {
@@ -418,11 +393,8 @@ impl LanguageServer for Server {
                     version: None,
                 });
             }
-            list
+            s.publish(list);
         });
-        if let Ok(list) = result {
-            self.send(list);
-        }
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
@@ -456,10 +428,10 @@ impl LanguageServer for Server {
             }
             let mut list = cleared;
             list.extend(s.all_diagnostics());
-            (list, jobs)
+            s.publish(list);
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
@@ -472,10 +444,10 @@ impl LanguageServer for Server {
             .collect();
         let result = with_state(&self.state, |s| {
             let jobs = s.files_changed(&changes);
-            (s.all_diagnostics(), jobs)
+            s.publish(s.all_diagnostics());
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
