@@ -117,11 +117,11 @@ impl Server {
                     s.publish(s.all_diagnostics());
                     jobs
                 });
-                if let Ok(jobs) = result {
-                    if !jobs.is_empty() {
-                        let (state, client) = (state.clone(), client.clone());
-                        tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
-                    }
+                if let Ok(jobs) = result
+                    && !jobs.is_empty()
+                {
+                    let (state, client) = (state.clone(), client.clone());
+                    tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
                 }
             }
         });
