@@ -161,9 +161,11 @@ fn source_citations(text: &str, value_range: &Range<usize>, value: &str) -> Vec<
     let raw = &text[value_range.clone()];
     let quote = ["\"\"\"", "'''", "\"", "'"]
         .into_iter()
-        .find(|q| raw.starts_with(q) && raw.len() >= 2 * q.len());
+        .find(|q| raw.starts_with(q) && raw.len() >= 2 * q.len() && raw.ends_with(q));
+    // An unterminated string (recovered by the TOML parser) has no closing
+    // quote: then, as for strings with escapes, point at the whole value.
     let exact = quote.and_then(|q| {
-        let inner = &raw[q.len()..raw.len() - q.len()];
+        let inner = raw.get(q.len()..raw.len() - q.len())?;
         (inner == value).then_some(value_range.start + q.len())
     });
     let mut citations = Vec::new();
