@@ -229,6 +229,7 @@ impl LanguageServer for Server {
             .unwrap_or(false);
         with_state(&self.state, |s| {
             s.encoding = encoding;
+            s.client_caps = client_caps.clone();
             s.client_lints = lints;
             s.detached.config.lints = s.client_lints.clone();
             s.roots = roots;

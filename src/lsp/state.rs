@@ -31,6 +31,8 @@ pub struct OpenFile {
     /// A `.scholia` document, analysed; `None` for other files (registry,
     /// bibliography, `scholia.toml`), whose text is in `rope`.
     pub doc: Option<Document>,
+    /// The last full semantic tokens sent (result id, data), for deltas.
+    pub tokens: Option<(String, Vec<lsp::SemanticToken>)>,
 }
 
 #[derive(Default)]
@@ -40,6 +42,10 @@ pub struct State {
     /// of the states they were computed from.
     pub publisher: Option<tokio::sync::mpsc::UnboundedSender<Publish>>,
     pub encoding: Encoding,
+    /// What the client said it supports, at `initialize`.
+    pub client_caps: lsp::ClientCapabilities,
+    /// Counter for semantic-token result ids.
+    pub next_result_id: u64,
     /// Severities from the client (`initializationOptions.lint`), used where
     /// a workspace's `[lint]` says nothing.
     pub client_lints: Lints,
@@ -180,6 +186,7 @@ impl State {
                 version,
                 rope,
                 doc,
+                tokens: None,
             },
         );
         self.aux_changed(&path);

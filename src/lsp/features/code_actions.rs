@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tower_lsp_server::ls_types as lsp;
 
@@ -20,29 +19,31 @@ use crate::lsp::convert;
 use crate::lsp::state::State;
 use crate::workspace::Document;
 
-/// What the client said it supports, from `initialize` (one server per
-/// process, one client per server).
-static DISABLED_SUPPORT: AtomicBool = AtomicBool::new(false);
-static DOCUMENT_CHANGES: AtomicBool = AtomicBool::new(false);
+/// Whether the client shows disabled actions (with their reason).
+fn disabled_support(client: &lsp::ClientCapabilities) -> bool {
+    client
+        .text_document
+        .as_ref()
+        .and_then(|t| t.code_action.as_ref())
+        .and_then(|c| c.disabled_support)
+        == Some(true)
+}
+
+/// Whether the client takes versioned `documentChanges` in a workspace edit.
+fn document_changes(client: &lsp::ClientCapabilities) -> bool {
+    client
+        .workspace
+        .as_ref()
+        .and_then(|w| w.workspace_edit.as_ref())
+        .and_then(|e| e.document_changes)
+        == Some(true)
+}
 
 pub fn register(caps: &mut lsp::ServerCapabilities, client: &lsp::ClientCapabilities) {
     let action_caps = client
         .text_document
         .as_ref()
         .and_then(|t| t.code_action.as_ref());
-    DISABLED_SUPPORT.store(
-        action_caps.and_then(|c| c.disabled_support) == Some(true),
-        Ordering::Relaxed,
-    );
-    DOCUMENT_CHANGES.store(
-        client
-            .workspace
-            .as_ref()
-            .and_then(|w| w.workspace_edit.as_ref())
-            .and_then(|e| e.document_changes)
-            == Some(true),
-        Ordering::Relaxed,
-    );
     let literals = action_caps.is_some_and(|c| c.code_action_literal_support.is_some());
     // The list of kinds may only be sent to a client that understands
     // code action literals.
@@ -107,7 +108,7 @@ pub fn code_action(s: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeA
     }
 
     let only = p.context.only.as_deref();
-    let disabled_ok = DISABLED_SUPPORT.load(Ordering::Relaxed);
+    let disabled_ok = disabled_support(&s.client_caps);
     let mut titles: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for action in ide::code_actions(doc, ws, sel, &ours) {
@@ -181,7 +182,7 @@ fn workspace_edit(s: &State, doc: &Document, files: &[FileEdit]) -> Option<lsp::
             .collect();
         per_file.push((uri, version, edits));
     }
-    if DOCUMENT_CHANGES.load(Ordering::Relaxed) {
+    if document_changes(&s.client_caps) {
         let changes = per_file
             .into_iter()
             .map(|(uri, version, edits)| lsp::TextDocumentEdit {

@@ -4,8 +4,6 @@
 //! The documentation (an entity's card, a formatted reference) is added on
 //! resolve only, from the id or key carried in `data`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use serde_json::{Value, json};
 use tower_lsp_server::ls_types as lsp;
 
@@ -14,18 +12,18 @@ use crate::lsp::convert;
 use crate::lsp::state::State;
 use crate::workspace::Kind;
 
-/// Whether the client shows `labelDetails` (set once, at `initialize`).
-static LABEL_DETAILS: AtomicBool = AtomicBool::new(false);
-
-pub fn register(caps: &mut lsp::ServerCapabilities, client: &lsp::ClientCapabilities) {
-    let label_details = client
+/// Whether the client shows `labelDetails`.
+fn label_details_support(client: &lsp::ClientCapabilities) -> bool {
+    client
         .text_document
         .as_ref()
         .and_then(|t| t.completion.as_ref())
         .and_then(|c| c.completion_item.as_ref())
         .and_then(|i| i.label_details_support)
-        .unwrap_or(false);
-    LABEL_DETAILS.store(label_details, Ordering::Relaxed);
+        .unwrap_or(false)
+}
+
+pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabilities) {
     caps.completion_provider = Some(lsp::CompletionOptions {
         resolve_provider: Some(true),
         trigger_characters: Some(vec!["[".into(), "@".into(), "^".into()]),
@@ -51,7 +49,7 @@ pub fn completion(s: &mut State, p: lsp::CompletionParams) -> Option<lsp::Comple
     let (doc, offset) = super::doc_at(s, &tdp.text_document.uri, tdp.position)?;
     let ws = s.workspace_of(&doc.path);
     let found = ide::completion(doc, ws, offset)?;
-    let label_details = LABEL_DETAILS.load(Ordering::Relaxed);
+    let label_details = label_details_support(&s.client_caps);
     let uri = tdp.text_document.uri.as_str();
     let items = found
         .items

@@ -7,21 +7,12 @@
 //! closed); a delta request against that result gets one edit covering the
 //! tokens between the unchanged prefix and suffix.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use tower_lsp_server::ls_types as lsp;
 
 use crate::ide::semantic_tokens::{self as ide, MODIFIERS, Token, TokenType};
 use crate::lsp::state::State;
 use crate::text::Encoding;
 use crate::workspace::Document;
-
-/// URI → (result id, data) of the last full result sent.
-type Results = HashMap<String, (String, Vec<lsp::SemanticToken>)>;
-static LAST: Mutex<Option<Results>> = Mutex::new(None);
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 pub fn legend() -> lsp::SemanticTokensLegend {
     lsp::SemanticTokensLegend {
@@ -78,22 +69,18 @@ fn document<'s>(s: &'s State, uri: &lsp::Uri) -> Option<&'s Document> {
     s.open.get(&path)?.doc.as_ref()
 }
 
-/// Computes the full data of `uri` and remembers it under a new result id.
-fn compute(s: &State, uri: &lsp::Uri) -> Option<(String, Vec<lsp::SemanticToken>)> {
+/// Computes the full data of `uri` and remembers it (in the open file, so
+/// it goes when the file closes) under a new result id.
+fn compute(s: &mut State, uri: &lsp::Uri) -> Option<(String, Vec<lsp::SemanticToken>)> {
     let doc = document(s, uri)?;
     let ws = s.workspace_of(&doc.path);
     let data = encode(doc, &ide::tokens(doc, ws), s.encoding);
-    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed).to_string();
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    let map = last.get_or_insert_with(HashMap::new);
-    // Forget documents that are no longer open.
-    map.retain(|u, _| {
-        u.parse::<lsp::Uri>()
-            .ok()
-            .and_then(|u| crate::lsp::convert::path_of(&u))
-            .is_some_and(|p| s.open.contains_key(&p))
-    });
-    map.insert(uri.as_str().to_string(), (id.clone(), data.clone()));
+    s.next_result_id += 1;
+    let id = s.next_result_id.to_string();
+    let path = crate::lsp::convert::path_of(uri)?;
+    if let Some(file) = s.open.get_mut(&path) {
+        file.tokens = Some((id.clone(), data.clone()));
+    }
     Some((id, data))
 }
 
@@ -149,13 +136,11 @@ pub fn full_delta(
     p: lsp::SemanticTokensDeltaParams,
 ) -> Option<lsp::SemanticTokensFullDeltaResult> {
     let uri = &p.text_document.uri;
-    let previous = {
-        let last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()
-            .and_then(|m| m.get(uri.as_str()))
-            .filter(|(id, _)| *id == p.previous_result_id)
-            .map(|(_, data)| data.clone())
-    };
+    let previous = crate::lsp::convert::path_of(uri)
+        .and_then(|path| s.open.get(&path))
+        .and_then(|f| f.tokens.as_ref())
+        .filter(|(id, _)| *id == p.previous_result_id)
+        .map(|(_, data)| data.clone());
     let (id, data) = compute(s, uri)?;
     Some(match previous {
         Some(old) => lsp::SemanticTokensFullDeltaResult::TokensDelta(lsp::SemanticTokensDelta {
