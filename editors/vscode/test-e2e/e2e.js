@@ -142,24 +142,33 @@ async function checkSemanticColours(page, base) {
   );
   await page.screenshot({ path: path.join(WORK, "semantic-screenshot.png") });
 
+
   // Auto-closing (language-configuration.json), typed into the editor.
   const typed = {};
-  for (const opening of ["[[", "[@", "[^", "["]) {
+  const expected = { "[[": "[[]]", "[@": "[@]", "[^": "[^]", "[": "[]" };
+  for (const opening of Object.keys(expected)) {
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.keyboard.press("Control+End");
     await page.keyboard.press("Enter");
+    await new Promise((r) => setTimeout(r, 500)); // let the new line be tokenized first
     await page.keyboard.type(opening, { delay: 50 });
-    await new Promise((r) => setTimeout(r, 300));
-    const lines = await page.evaluate(() =>
-      [...document.querySelectorAll(".monaco-editor .view-line")]
-        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-        .map((l) => l.textContent.replace(/\u00a0/g, " ").trim()),
-    );
-    typed[opening] = lines.filter((l) => l !== "").at(-1);
+    const lastLine = async () =>
+      (
+        await page.evaluate(() =>
+          [...document.querySelectorAll(".monaco-editor .view-line")]
+            .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+            .map((l) => l.textContent.replace(/\u00a0/g, " ").trim()),
+        )
+      )
+        .filter((l) => l !== "")
+        .at(-1);
+    await waitFor(`${opening} to be closed`, async () => (await lastLine()) === expected[opening], 5000).catch(() => {});
+    typed[opening] = await lastLine();
+    if (typed[opening] !== expected[opening]) await page.screenshot({ path: path.join(WORK, "autoclose-failure.png") });
   }
   record(
     "typing [[, [@, [^ and [ closes them with ]], ], ] and ]",
-    typed["[["] === "[[]]" && typed["[@"] === "[@]" && typed["[^"] === "[^]" && typed["["] === "[]",
+    Object.entries(expected).every(([opening, line]) => typed[opening] === line),
     JSON.stringify(typed),
   );
 }
