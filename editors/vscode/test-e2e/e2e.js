@@ -204,7 +204,9 @@ async function main() {
   fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
 
   const common = ["--config", path.join(WORK, "config.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-  const install = spawnSync(CODE_SERVER, [...common, "--install-extension", vsix], { encoding: "utf8" });
+  // code-server keeps logs and a heartbeat under XDG_DATA_HOME: keep them in .work too.
+  const env = { ...process.env, XDG_DATA_HOME: path.join(WORK, "xdg-data"), XDG_CONFIG_HOME: path.join(WORK, "xdg-config") };
+  const install = spawnSync(CODE_SERVER, [...common, "--install-extension", vsix], { encoding: "utf8", env });
   record(
     "code-server installs the .vsix",
     install.status === 0 && fs.readdirSync(extensions).some((d) => d.startsWith("scholia.scholia-")),
@@ -226,7 +228,7 @@ async function main() {
       "--disable-getting-started-override",
       workspace,
     ],
-    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+    { stdio: ["ignore", "pipe", "pipe"], detached: true, env },
   );
   const serverLog = fs.createWriteStream(path.join(WORK, "code-server.log"));
   codeServer.stdout.pipe(serverLog);
