@@ -1032,7 +1032,6 @@ fn lint_severities_from_scholia_toml_apply_and_reload() {
 /// Found by `tests/lsp_props.rs`: a `source` string whose closing quote is
 /// missing and whose last character is not ASCII.
 #[test]
-#[ignore = "bug: src/syntax/front_matter.rs source_citations slices `raw` at `raw.len() - q.len()` without checking the closing quote (see the report)"]
 fn an_unterminated_source_string_ending_in_an_emoji_is_reported_not_a_panic() {
     let dir = TempDir::new("fm-panic");
     let path = dir.join("doc.scholia");
