@@ -72,12 +72,16 @@ pub fn run() -> i32 {
         // stdin and stdout go through our own framing (see transport.rs):
         // a malformed message is answered, never the end of the input.
         let io = transport::stdio();
-        let serve = Server::new(io.input, io.output, socket)
-            .concurrency_level(CONCURRENCY)
-            .serve(service);
+        // On a task of its own: tower-lsp polls handlers inside `serve`, and a
+        // handler that hogs its thread must not stop the watch below.
+        let serve = tokio::spawn(
+            Server::new(io.input, io.output, socket)
+                .concurrency_level(CONCURRENCY)
+                .serve(service),
+        );
         let closed = io.closed;
         tokio::select! {
-            () = serve => {}
+            _ = serve => {}
             () = async {
                 let _ = closed.await;
                 // The end of input reaches tower-lsp, which stops once the
@@ -87,7 +91,7 @@ pub fn run() -> i32 {
                 eprintln!("scholia: stdin closed; requests still running are abandoned");
             }
         }
-        let _ = tokio::time::timeout(std::time::Duration::from_millis(200), io.writer).await;
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(100), io.writer).await;
     });
     // Blocking indexing threads must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

@@ -37,7 +37,7 @@ pub const MAX_MESSAGE: usize = 256 << 20;
 /// Header lines longer than this are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
 /// How long requests may still run once stdin has closed.
-pub const STDIN_GRACE: Duration = Duration::from_millis(700);
+pub const STDIN_GRACE: Duration = Duration::from_millis(500);
 
 const PIPE: usize = 1 << 16;
 
