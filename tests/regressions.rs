@@ -44,3 +44,64 @@ fn unterminated_source_string_ending_in_an_emoji() {
         }
     }
 }
+
+/// A fresh, empty folder under the system's temp dir.
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "scholia-regression-{tag}-{}-{:?}",
+        std::process::id(),
+        std::time::SystemTime::now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Found by tests/faults_fs.rs: a registry file that became unreadable
+/// (saved as Latin-1) dropped all its entries, so every mention of them
+/// turned into `unknown-entity`; its last good text now stays in use.
+#[test]
+fn a_registry_file_that_becomes_unreadable_keeps_its_entries() {
+    let dir = temp_dir("last-good");
+    std::fs::write(dir.join("scholia.toml"), "registry = [\"people.toml\"]\n").unwrap();
+    std::fs::write(
+        dir.join("people.toml"),
+        "[person.zhou-enlai]\nname = \"Zhou Enlai\"\n",
+    )
+    .unwrap();
+    let (mut ws, _) = Workspace::open(&dir);
+    assert!(ws.registry.get("zhou-enlai").is_some());
+    std::fs::write(dir.join("people.toml"), b"[person.x]\nname = \"\xf4\"\n").unwrap();
+    ws.reload_registry();
+    assert!(ws.registry.get("zhou-enlai").is_some());
+    let aux = &ws.aux[&dir.join("people.toml")];
+    assert!(
+        aux.diagnostics
+            .iter()
+            .any(|d| d.code == Code::Io && d.message.contains("last readable version")),
+        "{:?}",
+        aux.diagnostics
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Found by tests/faults_fs.rs: a 100 MB registry file was read whole and
+/// parsed; files above `MAX_FILE` are now refused unread, with a diagnostic.
+#[test]
+fn a_huge_registry_file_is_refused_unread() {
+    let dir = temp_dir("huge");
+    std::fs::write(dir.join("scholia.toml"), "registry = [\"people.toml\"]\n").unwrap();
+    std::fs::File::create(dir.join("people.toml"))
+        .unwrap()
+        .set_len(100 << 20)
+        .unwrap();
+    let start = std::time::Instant::now();
+    let (ws, _) = Workspace::open(&dir);
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    let aux = &ws.aux[&dir.join("people.toml")];
+    assert!(
+        aux.diagnostics[0].message.contains("above the limit"),
+        "{:?}",
+        aux.diagnostics
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
