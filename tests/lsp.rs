@@ -1190,7 +1190,6 @@ fn the_server_survives_bad_input_and_still_answers_hover() {
 /// SPEC §6: "A malformed message ... gets an error reply; the server never
 /// exits on bad input".
 #[test]
-#[ignore = "bug: tower-lsp-server's FramedRead ends the input stream after a decode error, so the server exits (see the report)"]
 fn a_message_that_is_not_json_gets_a_parse_error_and_the_server_lives_on() {
     let hover = json!({
         "textDocument": { "uri": uri_of(&ws().join("orig.scholia")) },

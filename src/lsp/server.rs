@@ -127,6 +127,24 @@ impl Server {
         });
     }
 
+    /// Test hook (SCHOLIA_TEST_HOOKS=1 only): a handler that panics under
+    /// the state lock, as a bug would.
+    pub async fn test_panic(&self, _params: Value) -> Result<Value> {
+        with_state(&self.state, |_| -> Value {
+            panic!("scholia/test/panic: a panic on purpose")
+        })
+    }
+
+    /// Test hook (SCHOLIA_TEST_HOOKS=1 only): holds the state lock and a
+    /// runtime thread for `{"ms": N}` milliseconds, as a slow request would.
+    pub async fn test_block(&self, params: Value) -> Result<Value> {
+        let ms = params.get("ms").and_then(Value::as_u64).unwrap_or(1000);
+        with_state(&self.state, |_| {
+            std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)))
+        })?;
+        Ok(Value::Null)
+    }
+
     /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
     fn at<R>(
         &self,
@@ -354,6 +372,17 @@ impl LanguageServer for Server {
         };
         let version = params.text_document.version;
         let _ = with_state(&self.state, |s| {
+            if let Some(f) = s.open.get(&path)
+                && version <= f.version
+            {
+                // The client holds the text with this change: apply it all the
+                // same, or the server's text would part from the editor's.
+                eprintln!(
+                    "scholia: didChange for {} has version {version}, not above {}; applied as sent",
+                    path.display(),
+                    f.version
+                );
+            }
             if !s.change_file(&path, version, params.content_changes) {
                 eprintln!(
                     "scholia: didChange for {} which is not open; ignored",
@@ -386,6 +415,12 @@ impl LanguageServer for Server {
         };
         let _ = with_state(&self.state, |s| {
             let closed = s.close_file(&path);
+            if closed.is_none() {
+                eprintln!(
+                    "scholia: didClose for {} which is not open; ignored",
+                    path.display()
+                );
+            }
             let mut list = s.all_diagnostics();
             if closed.is_some_and(|f| f.doc.is_some()) {
                 list.push(Publish {
