@@ -260,3 +260,17 @@ pub fn uri(path: &Path) -> String {
     }
     out
 }
+
+/// CPU time the process has used so far, in nanoseconds: the sum over its
+/// threads of `/proc/PID/task/TID/schedstat` (time on CPU). Threads that
+/// have exited are not counted, so deltas are taken over short spans.
+pub fn cpu_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}

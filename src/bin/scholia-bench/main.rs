@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use client::{Client, position, position_on_line, uri};
+use client::{Client, cpu_ns, position, position_on_line, uri};
 
 const USAGE: &str = "usage: scholia-bench [--bin PATH] [--rounds N] [--check-runs N] [--smoke] [--skip-check] [--skip-lsp] [--out FILE.md] CORPUS_DIR...";
 
@@ -92,6 +92,8 @@ struct Stats {
     n: usize,
     median: f64,
     p99: f64,
+    /// Median CPU time the server spent per sample (all its threads), ms.
+    cpu: Option<f64>,
 }
 
 /// Median and p99 (nearest rank) in milliseconds.
@@ -106,6 +108,15 @@ fn stats(samples: &[Duration]) -> Stats {
         n: ms.len(),
         median: rank(0.5),
         p99: rank(0.99),
+        cpu: None,
+    }
+}
+
+/// `stats` with the server's CPU time per sample.
+fn stats_cpu(samples: &[Duration], cpu: &[Duration]) -> Stats {
+    Stats {
+        cpu: (!cpu.is_empty()).then(|| stats(cpu).median),
+        ..stats(samples)
     }
 }
 
@@ -135,7 +146,10 @@ impl V {
             V::Ms(v, None) => format!("{} ms", ms(*v)),
             V::Ms(v, Some(note)) => format!("{} ms ({note})", ms(*v)),
             V::Secs(v) => format!("{v:.2} s"),
-            V::Dist(s) => format!("{} / {} ms", ms(s.median), ms(s.p99)),
+            V::Dist(s) => match s.cpu {
+                Some(c) => format!("{} / {} ms (cpu {})", ms(s.median), ms(s.p99), ms(c)),
+                None => format!("{} / {} ms", ms(s.median), ms(s.p99)),
+            },
             V::Mbps(v) => format!("{v:.0} MB/s"),
             V::Mb(v) => format!("{v:.0} MB"),
             V::X(v) => format!("{v:.2}×"),
@@ -670,6 +684,8 @@ fn lsp_session(
 
     let kinds = ["hover", "definition", "completion", "references", "rename"];
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len()];
+    let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len()];
+    let pid = client.pid();
     let warmup = 10.min(o.rounds);
     for round in 0..o.rounds + warmup {
         let a = &anywhere[round % anywhere.len()];
@@ -702,9 +718,12 @@ fn lsp_session(
                     json!({"textDocument": td, "position": e, "newName": "renamed-entity"}),
                 ),
             };
+            let c0 = cpu_ns(pid);
             let (_, took) = client.request(method, params, TIMEOUT)?;
+            let c1 = cpu_ns(pid);
             if round >= warmup {
                 samples[k].push(took);
+                cpu[k].push(Duration::from_nanos(c1.saturating_sub(c0)));
             }
         }
         client.clear();
@@ -720,20 +739,22 @@ fn lsp_session(
         if samples[k].is_empty() {
             put(id, V::Text("n/a (not advertised)".into()));
         } else {
-            put(id, V::Dist(stats(&samples[k])));
+            put(id, V::Dist(stats_cpu(&samples[k], &cpu[k])));
         }
     }
-    let mut hub = Vec::new();
+    let (mut hub, mut hub_cpu) = (Vec::new(), Vec::new());
     for _ in 0..(o.rounds / 10).max(5) {
+        let c0 = cpu_ns(pid);
         let (_, took) = client.request("textDocument/references", hub_params.clone(), TIMEOUT)?;
         hub.push(took);
+        hub_cpu.push(Duration::from_nanos(cpu_ns(pid).saturating_sub(c0)));
     }
-    put("lsp.refs_hub", V::Dist(stats(&hub)));
+    put("lsp.refs_hub", V::Dist(stats_cpu(&hub, &hub_cpu)));
 
     // Keystrokes.
     let (inc, full) = keystrokes(client, &c.open_small, &mut text, &mut version, o.rounds * 2)?;
-    put("ks.small.inc", V::Dist(stats(&inc)));
-    put("ks.small.full", V::Dist(stats(&full)));
+    put("ks.small.inc", V::Dist(inc));
+    put("ks.small.full", V::Dist(full));
     let mut large = large_text;
     let mut large_version = 1;
     let (inc, full) = keystrokes(
@@ -743,8 +764,8 @@ fn lsp_session(
         &mut large_version,
         (o.rounds * 2 / 3).max(20),
     )?;
-    put("ks.large.inc", V::Dist(stats(&inc)));
-    put("ks.large.full", V::Dist(stats(&full)));
+    put("ks.large.inc", V::Dist(inc));
+    put("ks.large.full", V::Dist(full));
     Ok(())
 }
 
@@ -759,8 +780,9 @@ fn keystrokes(
     text: &mut String,
     version: &mut i64,
     ops: usize,
-) -> Result<(Vec<Duration>, Vec<Duration>), String> {
+) -> Result<(Stats, Stats), String> {
     let u = uri(path);
+    let pid = client.pid();
     // A paragraph line (it opens with a speaker's mention) past the middle.
     let from = text.len() / 2;
     let line_start = text[from..]
@@ -772,6 +794,7 @@ fn keystrokes(
     let word = b" armistice";
     let mut cursor = line_end;
     let (mut inc, mut full) = (Vec::new(), Vec::new());
+    let (mut inc_cpu, mut full_cpu) = (Vec::new(), Vec::new());
     let warmup = 10;
     for k in 0..ops + warmup {
         let typing = (k % (2 * word.len())) < word.len();
@@ -797,21 +820,25 @@ fn keystrokes(
             change
         };
         let v = *version;
+        let c0 = cpu_ns(pid);
         let t0 = client.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": u, "version": v}, "contentChanges": [change]}),
         )?;
         let m = client.wait_for(TIMEOUT, |x| is_diagnostics(x, &u, Some(v)))?;
+        let spent = Duration::from_nanos(cpu_ns(pid).saturating_sub(c0));
         client.clear();
         if k >= warmup {
             if k % 2 == 0 {
                 inc.push(m.at - t0);
+                inc_cpu.push(spent);
             } else {
                 full.push(m.at - t0);
+                full_cpu.push(spent);
             }
         }
     }
-    Ok((inc, full))
+    Ok((stats_cpu(&inc, &inc_cpu), stats_cpu(&full, &full_cpu)))
 }
 
 // ---------------------------------------------------------------------------
