@@ -968,6 +968,8 @@ pub fn document_size(seed: u64, number: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    // benches/micro.rs includes this file too, where the tests are not built.
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]
