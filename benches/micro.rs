@@ -128,8 +128,12 @@ fn model_build(b: Bencher, size: &str) {
 #[divan::bench(args = SIZES)]
 fn document_new(b: Bencher, size: &str) {
     let t = text(size);
-    b.counter(BytesCount::of_str(t))
-        .bench(|| Document::new(PathBuf::from("/bench/doc.scholia"), black_box(t).to_string()));
+    b.counter(BytesCount::of_str(t)).bench(|| {
+        Document::new(
+            PathBuf::from("/bench/doc.scholia"),
+            black_box(t).to_string(),
+        )
+    });
 }
 
 #[divan::bench(args = SIZES)]
