@@ -459,3 +459,28 @@ fn workspace_folders_added_later_are_loaded_and_indexed() {
     "#]]
     .assert_eq(&render(&dir, &refs, client.encoding));
 }
+
+/// A client that cannot watch files (Neovim on Linux): the server notices a
+/// registry saved outside the editor by itself.
+#[test]
+fn without_client_watchers_the_server_polls_registry_files() {
+    let (mut client, dir) = start(&["utf-16"]);
+    let path = dir.join("c.scholia");
+    let uri = uri_of(&path);
+    std::fs::write(
+        &path,
+        "+++\nsource = \"[@aprf-45-1-343]\"\n+++\n\n[[Mao Zedong]]\n",
+    )
+    .unwrap();
+    open(&mut client, &dir, "c.scholia");
+    let before = client.wait_diagnostics(&uri, |d| !d.is_empty());
+    assert_eq!(codes(&before), ["unknown-entity"]);
+    // Make sure the new modification time differs from the one polled.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let registry = dir.join("registry/people.toml");
+    let mut text = std::fs::read_to_string(&registry).unwrap();
+    text.push_str("\n[person.mao-zedong]\nname = \"Mao Zedong\"\n");
+    std::fs::write(&registry, text).unwrap();
+    let after = client.wait_diagnostics(&uri, |d| d.is_empty());
+    assert!(after.is_empty());
+}

@@ -5,7 +5,11 @@
 mod convert;
 mod features;
 mod server;
-mod state;
+// Public only for the fuzz targets (fuzz/) and the reliability tests, which
+// drive the server's state directly; not an API.
+#[doc(hidden)]
+pub mod state;
+mod transport;
 
 use tower_lsp_server::{LspService, Server};
 
@@ -37,7 +41,7 @@ pub fn run() -> i32 {
     };
     runtime.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Publish>();
-        let (service, socket) = LspService::new(|client| {
+        let builder = LspService::build(|client| {
             // One task publishes diagnostics, in the order they were computed;
             // when several are waiting for one file, only the newest is sent.
             let publisher = client.clone();
@@ -61,12 +65,40 @@ pub fn run() -> i32 {
             });
             server::Server::new(client, tx)
         });
-        let stdin = tokio::io::stdin();
-        let stdout = tokio::io::stdout();
-        Server::new(stdin, stdout, socket)
-            .concurrency_level(CONCURRENCY)
-            .serve(service)
-            .await;
+        // Requests that make a handler panic or block, for the reliability
+        // tests only: they exist when SCHOLIA_TEST_HOOKS=1 is set at start-up
+        // (see RELIABILITY.md), and no client can reach them otherwise.
+        let builder = if std::env::var("SCHOLIA_TEST_HOOKS").is_ok_and(|v| v == "1") {
+            builder
+                .custom_method("scholia/test/panic", server::Server::test_panic)
+                .custom_method("scholia/test/block", server::Server::test_block)
+        } else {
+            builder
+        };
+        let (service, socket) = builder.finish();
+        // stdin and stdout go through our own framing (see transport.rs):
+        // a malformed message is answered, never the end of the input.
+        let io = transport::stdio();
+        // On a task of its own: tower-lsp polls handlers inside `serve`, and a
+        // handler that hogs its thread must not stop the watch below.
+        let serve = tokio::spawn(
+            Server::new(io.input, io.output, socket)
+                .concurrency_level(CONCURRENCY)
+                .serve(service),
+        );
+        let closed = io.closed;
+        tokio::select! {
+            _ = serve => {}
+            () = async {
+                let _ = closed.await;
+                // The end of input reaches tower-lsp, which stops once the
+                // requests in flight are answered; do not wait longer.
+                tokio::time::sleep(transport::STDIN_GRACE).await;
+            } => {
+                eprintln!("scholia: stdin closed; requests still running are abandoned");
+            }
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(100), io.writer).await;
     });
     // Blocking indexing threads must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

@@ -22,7 +22,6 @@ use crate::ide;
 pub struct Server {
     client: Client,
     state: Arc<Mutex<State>>,
-    publish: UnboundedSender<Publish>,
 }
 
 /// Runs `f` on the state under the lock, turning a panic into an error reply
@@ -60,16 +59,13 @@ fn lints_from(options: Option<&Value>) -> Lints {
 
 impl Server {
     pub fn new(client: Client, publish: UnboundedSender<Publish>) -> Server {
+        let state = State {
+            publisher: Some(publish.clone()),
+            ..State::default()
+        };
         Server {
             client,
-            state: Arc::new(Mutex::new(State::default())),
-            publish,
-        }
-    }
-
-    fn send(&self, list: Vec<Publish>) {
-        for p in list {
-            let _ = self.publish.send(p);
+            state: Arc::new(Mutex::new(state)),
         }
     }
 
@@ -79,9 +75,74 @@ impl Server {
             return;
         }
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
-        tokio::task::spawn_blocking(move || index_jobs(&client, &state, &publish, jobs));
+        tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
+    }
+
+    /// For clients that cannot watch files: every two seconds, compares the
+    /// modification times of every `scholia.toml`, registry and bibliography
+    /// file of the loaded workspaces, and handles a change as a watcher
+    /// event would. (Closed documents changed outside the editor are picked
+    /// up when they are opened.)
+    fn poll_workspace_files(&self) {
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let mut seen: std::collections::HashMap<PathBuf, Option<std::time::SystemTime>> =
+                Default::default();
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                let Ok(files) = with_state(&state, |s| s.watched_workspace_files()) else {
+                    continue;
+                };
+                let mut changes = Vec::new();
+                for path in files {
+                    let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                    match seen.insert(path.clone(), mtime) {
+                        Some(before) if before != mtime => {
+                            let kind = match mtime {
+                                Some(_) => lsp::FileChangeType::CHANGED,
+                                None => lsp::FileChangeType::DELETED,
+                            };
+                            changes.push((path, kind));
+                        }
+                        _ => {}
+                    }
+                }
+                if changes.is_empty() {
+                    continue;
+                }
+                let result = with_state(&state, |s| {
+                    let jobs = s.files_changed(&changes);
+                    s.publish(s.all_diagnostics());
+                    jobs
+                });
+                if let Ok(jobs) = result
+                    && !jobs.is_empty()
+                {
+                    let (state, client) = (state.clone(), client.clone());
+                    tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
+                }
+            }
+        });
+    }
+
+    /// Test hook (SCHOLIA_TEST_HOOKS=1 only): a handler that panics under
+    /// the state lock, as a bug would.
+    pub async fn test_panic(&self, _params: Value) -> Result<Value> {
+        with_state(&self.state, |_| -> Value {
+            panic!("scholia/test/panic: a panic on purpose")
+        })
+    }
+
+    /// Test hook (SCHOLIA_TEST_HOOKS=1 only): holds the state lock and a
+    /// runtime thread for `{"ms": N}` milliseconds, as a slow request would.
+    pub async fn test_block(&self, params: Value) -> Result<Value> {
+        let ms = params.get("ms").and_then(Value::as_u64).unwrap_or(1000);
+        with_state(&self.state, |_| {
+            std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)))
+        })?;
+        Ok(Value::Null)
     }
 
     /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
@@ -102,12 +163,7 @@ impl Server {
 /// them, then republishes every diagnostic (translations depend on the
 /// index). Runs on a blocking thread; reports `$/progress` to clients that
 /// support it.
-fn index_jobs(
-    client: &Client,
-    state: &Mutex<State>,
-    publish: &UnboundedSender<Publish>,
-    jobs: Vec<(PathBuf, Vec<PathBuf>)>,
-) {
+fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<PathBuf>)>) {
     let handle = tokio::runtime::Handle::current();
     let (enc, with_progress) =
         with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
@@ -144,13 +200,10 @@ fn index_jobs(
             }
         }
         let count = summaries.len();
-        let list = with_state(state, |s| {
+        let _ = with_state(state, |s| {
             s.finish_index(&root, summaries);
-            s.all_diagnostics()
+            s.publish(s.all_diagnostics());
         });
-        for p in list.into_iter().flatten() {
-            let _ = publish.send(p);
-        }
         if let Some(p) = progress {
             handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
         }
@@ -185,12 +238,21 @@ impl LanguageServer for Server {
             .as_ref()
             .and_then(|w| w.work_done_progress)
             .unwrap_or(false);
+        let watch_registration = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         with_state(&self.state, |s| {
             s.encoding = encoding;
+            s.client_caps = client_caps.clone();
             s.client_lints = lints;
             s.detached.config.lints = s.client_lints.clone();
             s.roots = roots;
             s.progress_supported = progress;
+            s.watch_registration = watch_registration;
         })?;
         let sync = lsp::TextDocumentSyncOptions {
             open_close: Some(true),
@@ -226,7 +288,6 @@ impl LanguageServer for Server {
         // Load the client's workspace folders off the async threads, then
         // index their documents; `initialize` has already been answered.
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
         tokio::task::spawn_blocking(move || {
             let loaded = with_state(&state, |s| {
@@ -240,14 +301,19 @@ impl LanguageServer for Server {
                         jobs.push((r, docs));
                     }
                 }
-                (s.all_diagnostics(), jobs)
+                s.publish(s.all_diagnostics());
+                jobs
             });
-            let Ok((list, jobs)) = loaded else { return };
-            for p in list {
-                let _ = publish.send(p);
-            }
-            index_jobs(&client, &state, &publish, jobs);
+            let Ok(jobs) = loaded else { return };
+            index_jobs(&client, &state, jobs);
         });
+        let dynamic_watch = with_state(&self.state, |s| s.watch_registration).unwrap_or(false);
+        if !dynamic_watch {
+            // The client watches nothing for us (Neovim on Linux, for one):
+            // poll the few workspace files that documents depend on.
+            self.poll_workspace_files();
+            return;
+        }
         // Registering file watchers is a request to the client: it runs in
         // its own task, so this notification handler never waits on it.
         let client = self.client.clone();
@@ -292,10 +358,10 @@ impl LanguageServer for Server {
                 Some(root) if !to_index.is_empty() => vec![(root, to_index)],
                 _ => Vec::new(),
             };
-            (s.all_diagnostics(), jobs)
+            s.publish(s.all_diagnostics());
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
@@ -305,13 +371,24 @@ impl LanguageServer for Server {
             return;
         };
         let version = params.text_document.version;
-        let result = with_state(&self.state, |s| {
+        let _ = with_state(&self.state, |s| {
+            if let Some(f) = s.open.get(&path)
+                && version <= f.version
+            {
+                // The client holds the text with this change: apply it all the
+                // same, or the server's text would part from the editor's.
+                eprintln!(
+                    "scholia: didChange for {} has version {version}, not above {}; applied as sent",
+                    path.display(),
+                    f.version
+                );
+            }
             if !s.change_file(&path, version, params.content_changes) {
                 eprintln!(
                     "scholia: didChange for {} which is not open; ignored",
                     path.display()
                 );
-                return Vec::new();
+                return;
             }
             if s.open.get(&path).is_some_and(|f| f.doc.is_some()) {
                 // A document: itself, and open translations of it.
@@ -323,15 +400,12 @@ impl LanguageServer for Server {
                     .cloned()
                     .collect();
                 list.extend(dependents.iter().filter_map(|p| s.diagnostics_of(p)));
-                list
+                s.publish(list);
             } else {
                 // A registry or bibliography file: everything may change.
-                s.all_diagnostics()
+                s.publish(s.all_diagnostics());
             }
         });
-        if let Ok(list) = result {
-            self.send(list);
-        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -339,8 +413,14 @@ impl LanguageServer for Server {
         let Some(path) = convert::path_of(&uri) else {
             return;
         };
-        let result = with_state(&self.state, |s| {
+        let _ = with_state(&self.state, |s| {
             let closed = s.close_file(&path);
+            if closed.is_none() {
+                eprintln!(
+                    "scholia: didClose for {} which is not open; ignored",
+                    path.display()
+                );
+            }
             let mut list = s.all_diagnostics();
             if closed.is_some_and(|f| f.doc.is_some()) {
                 list.push(Publish {
@@ -349,11 +429,8 @@ impl LanguageServer for Server {
                     version: None,
                 });
             }
-            list
+            s.publish(list);
         });
-        if let Ok(list) = result {
-            self.send(list);
-        }
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
@@ -387,10 +464,10 @@ impl LanguageServer for Server {
             }
             let mut list = cleared;
             list.extend(s.all_diagnostics());
-            (list, jobs)
+            s.publish(list);
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
@@ -403,10 +480,10 @@ impl LanguageServer for Server {
             .collect();
         let result = with_state(&self.state, |s| {
             let jobs = s.files_changed(&changes);
-            (s.all_diagnostics(), jobs)
+            s.publish(s.all_diagnostics());
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }

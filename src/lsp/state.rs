@@ -31,11 +31,21 @@ pub struct OpenFile {
     /// A `.scholia` document, analysed; `None` for other files (registry,
     /// bibliography, `scholia.toml`), whose text is in `rope`.
     pub doc: Option<Document>,
+    /// The last full semantic tokens sent (result id, data), for deltas.
+    pub tokens: Option<(String, Vec<lsp::SemanticToken>)>,
 }
 
 #[derive(Default)]
 pub struct State {
+    /// Where diagnostics go: the publisher task, in the order they are
+    /// queued here. Queuing under the state lock keeps that order the order
+    /// of the states they were computed from.
+    pub publisher: Option<tokio::sync::mpsc::UnboundedSender<Publish>>,
     pub encoding: Encoding,
+    /// What the client said it supports, at `initialize`.
+    pub client_caps: lsp::ClientCapabilities,
+    /// Counter for semantic-token result ids.
+    pub next_result_id: u64,
     /// Severities from the client (`initializationOptions.lint`), used where
     /// a workspace's `[lint]` says nothing.
     pub client_lints: Lints,
@@ -47,6 +57,9 @@ pub struct State {
     pub open: HashMap<PathBuf, OpenFile>,
     /// Whether the client takes `$/progress` (window.workDoneProgress).
     pub progress_supported: bool,
+    /// Whether the client can watch files for us (dynamic registration of
+    /// `workspace/didChangeWatchedFiles`); when not, the server polls.
+    pub watch_registration: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
@@ -54,6 +67,15 @@ pub struct State {
 }
 
 impl State {
+    /// Queues diagnostics for the publisher task (never blocks).
+    pub fn publish(&self, list: Vec<Publish>) {
+        if let Some(tx) = &self.publisher {
+            for p in list {
+                let _ = tx.send(p);
+            }
+        }
+    }
+
     /// The root of the workspace `path` belongs to, loading it if needed.
     /// Returns the root and the document paths to index when newly loaded.
     pub fn ensure_workspace(&mut self, path: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
@@ -73,12 +95,7 @@ impl State {
         ws.encoding = self.encoding;
         ws.config.lints = ws.config.lints.or(&self.client_lints);
         // Files open in the editor count as the editor holds them.
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        let open_aux = self.open_aux_texts();
         if !open_aux.is_empty() {
             ws.reload_registry_with(&open_aux);
             ws.reload_bibliography_with(&open_aux);
@@ -169,6 +186,7 @@ impl State {
                 version,
                 rope,
                 doc,
+                tokens: None,
             },
         );
         self.aux_changed(&path);
@@ -187,19 +205,22 @@ impl State {
         let Some(file) = self.open.get_mut(path) else {
             return false;
         };
+        // Work on copies (a rope clone shares its chunks), and store the
+        // result only when everything succeeded: a panic on the way leaves
+        // the file as it was, never a text that disagrees with its tree.
+        let mut rope = file.rope.clone();
         let mut tree: Option<Tree> = file.doc.as_ref().map(|d| d.tree.clone());
         for change in changes {
             match change.range {
                 None => {
-                    file.rope = Rope::from_str(&change.text);
+                    rope = Rope::from_str(&change.text);
                     tree = None;
                 }
                 Some(range) => {
-                    let rope = &mut file.rope;
-                    let start = convert::rope_offset(rope, range.start, enc);
-                    let end = convert::rope_offset(rope, range.end, enc).max(start);
-                    let start_position = convert::rope_point(rope, start);
-                    let old_end_position = convert::rope_point(rope, end);
+                    let start = convert::rope_offset(&rope, range.start, enc);
+                    let end = convert::rope_offset(&rope, range.end, enc).max(start);
+                    let start_position = convert::rope_point(&rope, start);
+                    let old_end_position = convert::rope_point(&rope, end);
                     let start_char = rope.byte_to_char(start);
                     let end_char = rope.byte_to_char(end);
                     rope.remove(start_char..end_char);
@@ -212,16 +233,19 @@ impl State {
                             new_end_byte: new_end,
                             start_position,
                             old_end_position,
-                            new_end_position: convert::rope_point(rope, new_end),
+                            new_end_position: convert::rope_point(&rope, new_end),
                         });
                     }
                 }
             }
         }
+        let doc = file.doc.is_some().then(|| {
+            let tree = syntax::parse_rope(&rope, tree.as_ref());
+            Document::from_tree(path.to_path_buf(), rope.to_string(), tree)
+        });
+        file.rope = rope;
         file.version = version;
-        if file.doc.is_some() {
-            let tree = syntax::parse_rope(&file.rope, tree.as_ref());
-            let doc = Document::from_tree(path.to_path_buf(), file.rope.to_string(), tree);
+        if let Some(doc) = doc {
             let summary = DocSummary::of(&doc);
             file.doc = Some(doc);
             if let Some(ws) = self.workspace_of_mut(path) {
@@ -254,12 +278,10 @@ impl State {
     /// When `path` is a registry or bibliography file of a workspace, reloads
     /// that part with the editor's text of every open file.
     fn aux_changed(&mut self, path: &Path) {
-        let open_aux: HashMap<PathBuf, String> = self
-            .open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
-            .collect();
+        if is_document(path) {
+            return;
+        }
+        let open_aux = self.open_aux_texts();
         let Some(ws) = self.workspace_of_mut(path) else {
             return;
         };
@@ -268,6 +290,28 @@ impl State {
         } else if ws.bibliography_files.iter().any(|p| p == path) {
             ws.reload_bibliography_with(&open_aux);
         }
+    }
+
+    /// `scholia.toml`, registry and bibliography files of every loaded
+    /// workspace (what the server polls when the client cannot watch).
+    pub fn watched_workspace_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for (root, ws) in &self.workspaces {
+            out.push(root.join(workspace::CONFIG_FILE));
+            out.extend(ws.registry_files.iter().cloned());
+            out.extend(ws.bibliography_files.iter().cloned());
+        }
+        out
+    }
+
+    /// The text of every open file that is not a document (registry,
+    /// bibliography, config), as the editor holds it.
+    fn open_aux_texts(&self) -> HashMap<PathBuf, String> {
+        self.open
+            .iter()
+            .filter(|(_, f)| f.doc.is_none())
+            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .collect()
     }
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns

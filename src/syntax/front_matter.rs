@@ -159,11 +159,10 @@ pub(super) fn parse(text: &str, node: Node<'_>) -> FrontMatter {
 /// (the usual case); otherwise they cover the whole value.
 fn source_citations(text: &str, value_range: &Range<usize>, value: &str) -> Vec<Citation> {
     let raw = &text[value_range.clone()];
-    let quote = ["\"\"\"", "'''", "\"", "'"]
-        .into_iter()
-        .find(|q| raw.starts_with(q) && raw.len() >= 2 * q.len());
-    let exact = quote.and_then(|q| {
-        let inner = &raw[q.len()..raw.len() - q.len()];
+    // An unterminated string (recovered by the TOML parser) has no closing
+    // quote, and its end may fall inside a character: strip, never slice.
+    let exact = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|q| {
+        let inner = raw.strip_prefix(q)?.strip_suffix(q)?;
         (inner == value).then_some(value_range.start + q.len())
     });
     let mut citations = Vec::new();

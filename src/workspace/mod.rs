@@ -193,6 +193,9 @@ pub struct Workspace {
     pub encoding: Encoding,
     /// Entity index → the documents that mention it.
     mentioned_in: HashMap<usize, BTreeSet<PathBuf>>,
+    /// The text each registry and bibliography file had when last read
+    /// successfully (used while it cannot be read).
+    last_good: HashMap<PathBuf, String>,
 }
 
 /// Lexically normalizes a path: makes it absolute, removes `.` and folds `..`.
@@ -234,8 +237,25 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Reads a file as UTF-8 (a BOM is kept; the model skips it).
+/// Files larger than this are not read (a diagnostic says so): a registry,
+/// bibliography or document that big is a mistake, and reading it would
+/// stall the server.
+pub const MAX_FILE: u64 = 64 << 20;
+
+/// Reads a file as UTF-8 (a BOM is kept; the model skips it). Files above
+/// `MAX_FILE` bytes are refused unread.
 pub fn read_text(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .len();
+    if size > MAX_FILE {
+        return Err(format!(
+            "{} is {} MiB, above the limit of {} MiB: not read",
+            path.display(),
+            size >> 20,
+            MAX_FILE >> 20
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
@@ -303,9 +323,14 @@ impl Workspace {
                             && matches!(e.file_name().to_str(), Some("node_modules" | "target"))))
             });
         for entry in walker {
-            let Ok(entry) = entry else {
-                // Loops and unreadable folders are skipped; the rest is used.
-                continue;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    // Loops, broken links and unreadable folders are skipped;
+                    // the rest is used.
+                    eprintln!("scholia: skipping a path of the workspace: {e}");
+                    continue;
+                }
             };
             if !entry.file_type().is_file() {
                 continue;
@@ -356,7 +381,9 @@ impl Workspace {
     }
 
     /// Reads every file in `paths` (or takes the text an editor holds, from
-    /// `overrides`), recording unreadable ones as diagnostics.
+    /// `overrides`), recording unreadable ones as diagnostics. A file that
+    /// was read before and cannot be read now (not UTF-8 any more, too big,
+    /// unreadable) keeps its last good text, so its entries stay in use.
     fn read_aux(
         &mut self,
         paths: &[PathBuf],
@@ -370,12 +397,29 @@ impl Workspace {
             };
             match text {
                 Ok(text) => {
+                    self.last_good.insert(path.clone(), text.clone());
                     self.aux.insert(path.clone(), AuxFile::new(text.clone()));
                     out.push((path.clone(), text));
                 }
                 Err(message) => {
-                    let mut f = AuxFile::new(String::new());
-                    f.diagnostics.push(Diagnostic::new(Code::Io, 0..0, message));
+                    eprintln!("scholia: {message}");
+                    let f = match self.last_good.get(path) {
+                        Some(good) => {
+                            out.push((path.clone(), good.clone()));
+                            let mut f = AuxFile::new(good.clone());
+                            f.diagnostics.push(Diagnostic::new(
+                                Code::Io,
+                                0..0,
+                                format!("{message}; its last readable version stays in use"),
+                            ));
+                            f
+                        }
+                        None => {
+                            let mut f = AuxFile::new(String::new());
+                            f.diagnostics.push(Diagnostic::new(Code::Io, 0..0, message));
+                            f
+                        }
+                    };
                     self.aux.insert(path.clone(), f);
                 }
             }

@@ -7,7 +7,7 @@
 //! the server) and apply content changes the way LSP says a server must.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +17,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+const PUBLISH: &str = "textDocument/publishDiagnostics";
 
 /// How long a request or a wait may take before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -386,7 +388,8 @@ impl Drop for TempDir {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read fixture dir") {
         let entry = entry.expect("dir entry");
@@ -452,6 +455,8 @@ pub struct Client {
     next_id: i64,
     /// Every notification received, in order.
     pub notifications: Vec<Value>,
+    /// (method, uri) and (method, None) → indexes into `notifications`.
+    index: HashMap<(String, Option<String>), Vec<usize>>,
     /// Every request the server sent us (answered with `null`).
     pub server_requests: Vec<Value>,
     /// The position encoding the server chose.
@@ -459,6 +464,8 @@ pub struct Client {
     /// The version last sent for each open URI.
     versions: HashMap<String, i32>,
     stderr: Arc<Mutex<String>>,
+    /// How much of `stderr` waits ignore (see `acknowledge_stderr`).
+    stderr_acknowledged: usize,
 }
 
 impl Client {
@@ -498,10 +505,12 @@ impl Client {
             rx,
             next_id: 1,
             notifications: Vec::new(),
+            index: HashMap::new(),
             server_requests: Vec::new(),
             encoding: Encoding::Utf16,
             versions: HashMap::new(),
             stderr,
+            stderr_acknowledged: 0,
         }
     }
 
@@ -516,6 +525,19 @@ impl Client {
     /// What the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// True when the server reported a panic on stderr (it catches them and
+    /// lives on, possibly with a stale document).
+    pub fn panicked(&self) -> bool {
+        self.stderr().contains("panicked at")
+    }
+
+    /// Waits for notifications fail at once when the server reports a panic
+    /// on stderr; this forgets the panics reported so far (for tests that
+    /// provoke one on purpose).
+    pub fn acknowledge_stderr(&mut self) {
+        self.stderr_acknowledged = self.stderr().len();
     }
 
     /// True while the server process runs.
@@ -590,7 +612,16 @@ impl Client {
                 let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
                 self.send(&reply);
             }
-            (Some(_), None) => self.notifications.push(message.clone()),
+            (Some(method), None) => {
+                let i = self.notifications.len();
+                let method = method.as_str().unwrap_or("").to_string();
+                if let Some(uri) = message["params"]["uri"].as_str() {
+                    let key = (method.clone(), Some(uri.to_string()));
+                    self.index.entry(key).or_default().push(i);
+                }
+                self.index.entry((method, None)).or_default().push(i);
+                self.notifications.push(message.clone());
+            }
             _ => {}
         }
     }
@@ -611,27 +642,68 @@ impl Client {
     /// The newest notification `method` whose params satisfy `pred`: one
     /// already received, or the first such to arrive within `TIMEOUT`.
     pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.wait_indexed(method, None, pred)
+    }
+
+    /// Like `wait_notification`, looking only at notifications `method`
+    /// (about `uri`, when given) through the index, so that waiting stays
+    /// cheap however many messages a long test has received.
+    fn wait_indexed(
+        &mut self,
+        method: &str,
+        uri: Option<&str>,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
         self.drain();
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(n) = self
-                .notifications
+        let key = (method.to_string(), uri.map(str::to_string));
+        let matching = |this: &Client, from: usize| -> Option<Value> {
+            let list = this.index.get(&key)?;
+            list[from.min(list.len())..]
                 .iter()
                 .rev()
-                .find(|n| n["method"] == method && pred(&n["params"]))
-            {
-                return n["params"].clone();
-            }
-            if self.recv_until(deadline).is_none() {
-                let seen: Vec<&Value> = self
-                    .notifications
-                    .iter()
-                    .filter(|n| n["method"] == method)
+                .map(|&i| &this.notifications[i]["params"])
+                .find(|p| pred(p))
+                .cloned()
+        };
+        if let Some(found) = matching(self, 0) {
+            return found;
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        let stderr_before = self.stderr_acknowledged;
+        loop {
+            let seen = self.index.get(&key).map_or(0, Vec::len);
+            // Wait in short slices: a panic in the server (caught there,
+            // so the process lives on) means the notification never comes.
+            let slice = deadline.min(Instant::now() + Duration::from_millis(100));
+            if self.recv_until(slice).is_none() {
+                let stderr = self.stderr();
+                if stderr[stderr_before..].contains("panicked at") {
+                    panic!(
+                        "the server panicked while we waited for {method} {}:\n{}",
+                        uri.unwrap_or(""),
+                        &stderr[stderr_before..]
+                    );
+                }
+                if Instant::now() < deadline {
+                    continue;
+                }
+                let received: Vec<&Value> = self
+                    .index
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &self.notifications[i]["params"])
                     .collect();
                 panic!(
-                    "no matching {method} within {TIMEOUT:?}; received:\n{seen:#?}\nstderr:\n{}",
+                    "no matching {method} {} within {TIMEOUT:?}; received:\n{received:#?}\nstderr:\n{}",
+                    uri.unwrap_or(""),
                     self.stderr()
                 );
+            }
+            if let Some(found) = matching(self, seen) {
+                // Newer ones may be waiting already.
+                self.drain();
+                return matching(self, seen).unwrap_or(found);
             }
         }
     }
@@ -639,22 +711,17 @@ impl Client {
     /// The newest diagnostics published for `uri` (for `version`, when
     /// given), waiting for the first if none has arrived yet.
     pub fn diagnostics_for(&mut self, uri: &str, version: Option<i32>) -> Vec<Diag> {
-        let matches = |p: &Value| {
-            p["uri"] == uri && version.is_none_or(|v| p["version"].as_i64() == Some(v as i64))
-        };
-        self.wait_notification("textDocument/publishDiagnostics", matches);
-        self.drain();
-        let params = self.wait_notification("textDocument/publishDiagnostics", matches);
+        let params = self.wait_indexed(PUBLISH, Some(uri), |p| {
+            version.is_none_or(|v| p["version"].as_i64() == Some(v as i64))
+        });
         diags_of(&params)
     }
 
-    /// The first diagnostics published for `uri` (newest first among those
-    /// received) that satisfy `pred`, waiting up to `TIMEOUT` for them: for
-    /// results that settle once the background index is built.
+    /// The newest diagnostics published for `uri` that satisfy `pred`,
+    /// waiting up to `TIMEOUT` for them: for results that settle once the
+    /// background index is built.
     pub fn wait_diagnostics(&mut self, uri: &str, pred: impl Fn(&[Diag]) -> bool) -> Vec<Diag> {
-        let params = self.wait_notification("textDocument/publishDiagnostics", |p| {
-            p["uri"] == uri && pred(&diags_of(p))
-        });
+        let params = self.wait_indexed(PUBLISH, Some(uri), |p| pred(&diags_of(p)));
         diags_of(&params)
     }
 

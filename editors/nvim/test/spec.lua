@@ -475,6 +475,44 @@ test("definition on a mention opens its registry file on the entity's line", fun
   vim.api.nvim_set_current_buf(conv)
 end)
 
+-- A registry saved in Neovim ------------------------------------------------------
+
+test("saving a registry file in Neovim updates an open document's diagnostics", function()
+  -- A workspace of its own: the seeds are not written to.
+  local ws = vim.fn.tempname()
+  vim.fn.mkdir(ws .. "/registry", "p")
+  vim.fn.writefile({ 'registry = ["registry/*.toml"]' }, ws .. "/scholia.toml")
+  vim.fn.writefile({ "[person.alpha]", 'name = "Alpha"' }, ws .. "/registry/people.toml")
+  vim.fn.writefile({ "[[alpha]] met [[beta]].", "" }, ws .. "/doc.scholia")
+  local doc = open(ws .. "/doc.scholia")
+  local c = client_of(doc)
+  check(c ~= nil and realpath(c.root_dir) == realpath(ws), "a client with root " .. ws, c and c.root_dir)
+  local function unknown()
+    return #diags(doc, "unknown-entity")
+  end
+  wait(function()
+    return unknown() > 0
+  end)
+  check(unknown() == 1, "one unknown-entity ([[beta]]) before", vim.tbl_map(brief_diag, diags(doc)))
+  vim.cmd.edit(vim.fn.fnameescape(ws .. "/registry/people.toml"))
+  vim.api.nvim_buf_set_lines(0, -1, -1, false, { "", "[person.beta]", 'name = "Beta"' })
+  vim.cmd("silent write")
+  wait(function()
+    return unknown() == 0
+  end)
+  local after, remaining = vim.tbl_map(brief_diag, diags(doc)), unknown()
+  vim.cmd("silent! bwipeout! " .. vim.fn.bufnr(ws .. "/registry/people.toml"))
+  vim.cmd("silent! bwipeout! " .. doc)
+  for _, cl in ipairs(vim.lsp.get_clients({ name = "scholia" })) do
+    if realpath(cl.root_dir) == realpath(ws) then
+      cl:stop()
+    end
+  end
+  vim.fn.delete(ws, "rf")
+  vim.api.nvim_set_current_buf(conv)
+  check(remaining == 0, "no unknown-entity after :write of the registry", after)
+end)
+
 -- Completion -------------------------------------------------------------------
 
 test("completion after `[[` lists registry entries", function()

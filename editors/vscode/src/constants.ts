@@ -3,7 +3,7 @@
  * A placeholder until the project has its public home; this is the one place
  * the link is written (the error shown for a missing binary opens it).
  */
-export const INSTALL_URL = "https://github.com/scholia-project/scholia#installation";
+export const INSTALL_URL = "https://github.com/scholia-project/scholia#using-it-from-an-editor";
 
 /** The language id contributed in package.json. */
 export const LANGUAGE_ID = "scholia";

@@ -34,7 +34,7 @@ function loadBundle(t, standin) {
     if (request === "vscode") return standin.vscode;
     return originalLoad.call(this, request, parent, isMain);
   };
-  t.after(() => {
+  defer(t, () => {
     Module._load = originalLoad;
   });
   delete require.cache[BUNDLE];
@@ -42,10 +42,35 @@ function loadBundle(t, standin) {
   return { extension, requested };
 }
 
+/** Runs `fn` when the test ends, after everything deferred later (last in, first out). */
+function defer(t, fn) {
+  if (!deferred.has(t)) {
+    deferred.set(t, []);
+    t.after(async () => {
+      for (const f of deferred.get(t).reverse()) await f();
+    });
+  }
+  deferred.get(t).push(fn);
+}
+const deferred = new WeakMap();
+
 function tempDir(t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scholia-vscode-test-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  defer(t, () => removeDir(dir));
   return dir;
+}
+
+/** Removes a directory into which a stopping fake server may still write its last log line. */
+async function removeDir(dir) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** Installs the fake server as `<dir>/<name>`, executable. */
@@ -63,7 +88,7 @@ function withEnv(t, vars) {
     saved[k] = process.env[k];
     process.env[k] = v;
   }
-  t.after(() => {
+  defer(t, () => {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -80,12 +105,19 @@ function readLog(file) {
     .map((l) => JSON.parse(l));
 }
 
+async function waitFor(condition, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 function fakeContext() {
   return { subscriptions: [], extensionPath: ROOT };
 }
 
-async function dispose(context) {
-  for (const d of context.subscriptions) d.dispose();
+/** Deactivates the extension (stopping its server) and disposes what it registered; safe to call twice. */
+async function shutdown(extension, context) {
+  await extension.deactivate();
+  for (const d of context.subscriptions.splice(0)) d.dispose();
 }
 
 test("activate starts `scholia lsp` from PATH with our selector, watchers and lint options", { timeout: 30000 }, async (t) => {
@@ -107,6 +139,7 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
   const { extension, requested } = loadBundle(t, standin);
   const context = fakeContext();
   const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
   await api.settled();
 
   // The bundle is self-contained: it asks Node for nothing but `vscode` and built-ins.
@@ -118,6 +151,7 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
   );
 
   assert.deepEqual(standin.recorded.errorMessages, []);
+  assert.deepEqual([...standin.recorded.unknownAccess], [], "the stand-in lacks nothing the code used");
   assert.ok(api.client, "a client is running");
   assert.equal(api.client.isRunning(), true);
 
@@ -142,7 +176,9 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
     standin.recorded.watchers.map((w) => w.glob),
     ["**/*.scholia", "**/scholia.toml"],
   );
-  assert.ok(entries.some((e) => e.method === "initialized"));
+  // A notification: the server may log it a moment after start() resolved.
+  await waitFor(() => readLog(log).some((e) => e.method === "initialized"), 5000);
+  assert.ok(readLog(log).some((e) => e.method === "initialized"), "initialized was sent");
 
   // The commands the extension contributes are registered.
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
@@ -150,8 +186,10 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
     assert.ok(standin.recorded.registeredCommands.includes(command), `${command} is registered`);
   }
 
-  await extension.deactivate();
-  await dispose(context);
+  await shutdown(extension, context);
+  // The exit notification is written before stop() resolves, but the server
+  // may log it a moment later.
+  await waitFor(() => readLog(log).some((e) => e.method === "exit"), 5000);
   const methods = readLog(log).map((e) => e.method);
   assert.ok(methods.includes("shutdown"), "deactivate sends shutdown");
   assert.ok(methods.includes("exit"), "deactivate sends exit");
@@ -166,11 +204,16 @@ test("an absolute scholia.server.path and extraArgs are used as given", { timeou
 
   const standin = createVscodeStandin({
     workspaceFolder: dir,
-    userSettings: { "scholia.server.path": server, "scholia.server.extraArgs": ["--log", "debug"] },
+    userSettings: {
+      "scholia.server.path": server,
+      "scholia.server.extraArgs": ["--log", "debug"],
+      "scholia.trace.server": "verbose",
+    },
   });
   const { extension } = loadBundle(t, standin);
   const context = fakeContext();
   const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
   await api.settled();
 
   const start = readLog(log).find((e) => e.event === "start");
@@ -179,10 +222,34 @@ test("an absolute scholia.server.path and extraArgs are used as given", { timeou
   assert.deepEqual(start.args, ["lsp", "--log", "debug"]);
   const initialize = readLog(log).find((e) => e.method === "initialize");
   assert.deepEqual(initialize.params.initializationOptions, { lint: {} });
+  // scholia.trace.server reaches the client (its id is "scholia").
+  assert.equal(initialize.params.trace, "verbose");
 
-  await extension.deactivate();
-  await dispose(context);
 });
+
+for (const configured of ["${workspaceFolder}/tools/scholia", "tools/scholia"]) {
+  test(`scholia.server.path ${configured} is resolved against the workspace folder`, { timeout: 30000 }, async (t) => {
+    const dir = tempDir(t);
+    fs.mkdirSync(path.join(dir, "tools"));
+    const server = installFakeServer(path.join(dir, "tools"));
+    const log = path.join(dir, "server.log");
+    withEnv(t, { SCHOLIA_FAKE_LOG: log });
+
+    const standin = createVscodeStandin({ workspaceFolder: dir, userSettings: { "scholia.server.path": configured } });
+    const { extension } = loadBundle(t, standin);
+    const context = fakeContext();
+    const api = await extension.activate(context);
+    defer(t, () => shutdown(extension, context));
+    await api.settled();
+
+    assert.deepEqual(standin.recorded.errorMessages, []);
+    const start = readLog(log).find((e) => e.event === "start");
+    assert.ok(start, "the server was spawned");
+    assert.equal(fs.realpathSync(start.script), fs.realpathSync(server));
+    assert.deepEqual(start.args, ["lsp"]);
+
+  });
+}
 
 test("changing a scholia.lint setting restarts the server with the new options", { timeout: 30000 }, async (t) => {
   const dir = tempDir(t);
@@ -194,6 +261,7 @@ test("changing a scholia.lint setting restarts the server with the new options",
   const { extension } = loadBundle(t, standin);
   const context = fakeContext();
   const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
   await api.settled();
 
   standin.changeSettings({ "scholia.lint.unknown-entity": "warning" });
@@ -206,8 +274,6 @@ test("changing a scholia.lint setting restarts the server with the new options",
   assert.ok(entries.some((e) => e.method === "shutdown"), "the first server was shut down");
   assert.equal(api.client.isRunning(), true);
 
-  await extension.deactivate();
-  await dispose(context);
 });
 
 test("a missing binary shows an error whose button opens the install instructions", { timeout: 30000 }, async (t) => {
@@ -224,6 +290,7 @@ test("a missing binary shows an error whose button opens the install instruction
   const { extension } = loadBundle(t, standin);
   const context = fakeContext();
   const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
   await api.settled();
 
   assert.equal(api.client, undefined, "no client without a server");
@@ -240,8 +307,6 @@ test("a missing binary shows an error whose button opens the install instruction
     "the first button opens the install instructions",
   );
 
-  await extension.deactivate();
-  await dispose(context);
 });
 
 test("a bare name that is not on PATH is reported as such, and its other button opens the setting", { timeout: 30000 }, async (t) => {
@@ -257,6 +322,7 @@ test("a bare name that is not on PATH is reported as such, and its other button 
   const { extension } = loadBundle(t, standin);
   const context = fakeContext();
   const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
   await api.settled();
 
   assert.equal(api.client, undefined);
@@ -268,8 +334,6 @@ test("a bare name that is not on PATH is reported as such, and its other button 
     { id: "workbench.action.openSettings", args: ["scholia.server.path"] },
   ]);
 
-  await extension.deactivate();
-  await dispose(context);
 });
 
 test("a binary that fails to spawn with ENOENT gets the same message and link", { timeout: 30000 }, async (t) => {
@@ -290,6 +354,7 @@ test("a binary that fails to spawn with ENOENT gets the same message and link", 
   extensionButtons.install = extension.INSTALL_BUTTON;
   const context = fakeContext();
   const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
   await api.settled();
 
   assert.equal(api.client, undefined);
@@ -301,6 +366,4 @@ test("a binary that fails to spawn with ENOENT gets the same message and link", 
     [INSTALL_URL],
   );
 
-  await extension.deactivate();
-  await dispose(context);
 });

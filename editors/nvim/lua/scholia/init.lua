@@ -291,6 +291,45 @@ local function scholia_buffers()
   return list
 end
 
+-- Watched files ---------------------------------------------------------------
+
+--- The workspace files that are no scholia buffers but that the server reads:
+--- scholia.toml, the registry (TOML) and the bibliography (CSL-JSON, BibTeX).
+M.watched_patterns = { "*.toml", "*.json", "*.bib" }
+
+local function realpath(p)
+  return (p and uv.fs_realpath(p)) or p
+end
+
+--- Tells the scholia clients whose root holds `path` that it was written
+--- (workspace/didChangeWatchedFiles). The server registers file watchers,
+--- but Neovim watches files only where it announces dynamic registration of
+--- didChangeWatchedFiles (macOS and Windows, not Linux): elsewhere a registry
+--- saved in Neovim would never reach the server. Clients whose Neovim does
+--- watch are left to it.
+--- @param path string
+--- @param created boolean
+function M.notify_written(path, created)
+  path = realpath(path)
+  if not path or path == "" then
+    return
+  end
+  for _, client in ipairs(vim.lsp.get_clients({ name = "scholia" })) do
+    local watches = vim.tbl_get(client.capabilities or {}, "workspace", "didChangeWatchedFiles", "dynamicRegistration")
+    local root = realpath(client.root_dir)
+    if not watches and root and vim.startswith(path, root .. "/") then
+      local params = {
+        changes = { { uri = vim.uri_from_fname(path), type = created and 1 or 2 } },
+      }
+      if vim.fn.has("nvim-0.11") == 1 then
+        client:notify("workspace/didChangeWatchedFiles", params)
+      else
+        client.notify("workspace/didChangeWatchedFiles", params)
+      end
+    end
+  end
+end
+
 -- Setup -----------------------------------------------------------------------
 
 --- Filetype, parser registration, the FileType autocmd and the commands.
@@ -310,6 +349,23 @@ function M.bootstrap()
     desc = "scholia: tree-sitter highlighting and language server",
     callback = function(args)
       M._on_filetype(args.buf)
+    end,
+  })
+
+  vim.api.nvim_create_autocmd("BufWritePre", {
+    group = group,
+    pattern = M.watched_patterns,
+    desc = "scholia: remember whether a workspace file is new",
+    callback = function(args)
+      vim.b[args.buf].scholia_existed = uv.fs_stat(vim.fn.fnamemodify(args.match, ":p")) ~= nil
+    end,
+  })
+  vim.api.nvim_create_autocmd("BufWritePost", {
+    group = group,
+    pattern = M.watched_patterns,
+    desc = "scholia: tell the server that a registry, bibliography or scholia.toml was saved",
+    callback = function(args)
+      M.notify_written(vim.fn.fnamemodify(args.match, ":p"), vim.b[args.buf].scholia_existed == false)
     end,
   })
 

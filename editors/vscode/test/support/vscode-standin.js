@@ -399,7 +399,7 @@ function createVscodeStandin(options = {}) {
   const guard = (target, label) =>
     new Proxy(target, {
       get(t, key) {
-        if (typeof key === "string" && !(key in t) && key !== "then") recorded.unknownAccess.add(`${label}${key}`);
+        if (typeof key === "string" && !(key in t) && key !== "then" && key !== "__esModule") recorded.unknownAccess.add(`${label}${key}`);
         return t[key];
       },
     });

@@ -1,0 +1,648 @@
+//! The stdio transport in front of tower-lsp-server.
+//!
+//! tower-lsp-server reads stdin through tokio-util's `FramedRead`, which ends
+//! the stream after the first decoding error: one message that is not JSON,
+//! or JSON that is not a JSON-RPC message, and the server stops reading and
+//! exits. So stdin is read here instead, on a thread of its own:
+//!
+//! - each frame is read (`Content-Length` matched case-insensitively, other
+//!   headers ignored, garbage between frames skipped up to the next
+//!   `Content-Length`), checked, and only a well-formed JSON-RPC message is
+//!   passed on to tower-lsp, re-framed;
+//! - a body that is not JSON gets a `-32700 Parse error` reply, JSON that is
+//!   no JSON-RPC message a `-32600 Invalid Request` (with its `id` when it
+//!   has a usable one), a frame without a usable length or above
+//!   `MAX_MESSAGE` bytes an error too (its body is skipped without being
+//!   kept); each also gets a line on stderr;
+//! - a `Content-Length` longer than the body (the next message's header
+//!   found inside it) is cut there, so the next message is not lost;
+//! - when stdin closes, tower-lsp sees the end of its input and stops; if
+//!   requests still run after `STDIN_GRACE`, `run` stops waiting for them.
+//!
+//! tower-lsp writes its output to a pipe; one task copies whole frames from
+//! it, and the error replies made here, to stdout, so they never interleave.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, DuplexStream};
+use tokio::sync::{mpsc, oneshot};
+use tower_lsp_server::jsonrpc::Response;
+
+/// The largest message read; a longer one is skipped and answered with an
+/// error (a 50 MB document, escaped as JSON, fits with room to spare).
+pub const MAX_MESSAGE: usize = 256 << 20;
+/// Header lines longer than this are garbage.
+const MAX_HEADER_LINE: usize = 8 << 10;
+/// How long requests may still run once stdin has closed.
+pub const STDIN_GRACE: Duration = Duration::from_millis(500);
+
+const PIPE: usize = 1 << 16;
+
+/// tower-lsp's ends of the transport, and what `run` waits on.
+pub struct Stdio {
+    /// What tower-lsp reads: well-formed messages only.
+    pub input: DuplexStream,
+    /// Where tower-lsp writes.
+    pub output: DuplexStream,
+    /// Fires when stdin has closed (or failed).
+    pub closed: oneshot::Receiver<()>,
+    /// Copies output to stdout; ends when `output` is dropped.
+    pub writer: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the reader thread and the writer task (inside a tokio runtime).
+pub fn stdio() -> Stdio {
+    let (input, mut feed) = tokio::io::duplex(PIPE);
+    let (output, drain) = tokio::io::duplex(PIPE);
+    let (frames_tx, mut frames_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (replies_tx, replies_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let (closed_tx, closed) = oneshot::channel();
+
+    // stdin → checked frames (a thread: it must notice the end of stdin even
+    // while every runtime thread is busy).
+    std::thread::Builder::new()
+        .name("scholia-stdin".into())
+        .spawn(move || {
+            let stdin = std::io::stdin();
+            let mut reader = Reader::new(stdin.lock());
+            read_messages(&mut reader, MAX_MESSAGE, &frames_tx, &replies_tx);
+            drop(frames_tx);
+            let _ = closed_tx.send(());
+        })
+        .expect("start the stdin thread");
+
+    // checked frames → tower-lsp, in order.
+    tokio::spawn(async move {
+        while let Some(frame) = frames_rx.recv().await {
+            if feed.write_all(&frame).await.is_err() {
+                break;
+            }
+        }
+        let _ = feed.shutdown().await;
+    });
+
+    let writer = tokio::spawn(write_output(drain, replies_rx));
+    Stdio {
+        input,
+        output,
+        closed,
+        writer,
+    }
+}
+
+/// Copies tower-lsp's frames and our error replies to stdout, whole.
+async fn write_output(drain: DuplexStream, mut replies: mpsc::UnboundedReceiver<Vec<u8>>) {
+    let mut stdout = tokio::io::stdout();
+    let mut drain = tokio::io::BufReader::new(drain);
+    loop {
+        let frame = tokio::select! {
+            biased;
+            reply = replies.recv(), if !replies.is_closed() => match reply {
+                Some(r) => r,
+                None => continue,
+            },
+            frame = read_frame(&mut drain) => match frame {
+                Some(f) => f,
+                None => break,
+            },
+        };
+        if stdout.write_all(&frame).await.is_err() || stdout.flush().await.is_err() {
+            break;
+        }
+    }
+    // Replies made after tower-lsp stopped writing still go out.
+    while let Ok(reply) = replies.try_recv() {
+        if stdout.write_all(&reply).await.is_err() {
+            break;
+        }
+    }
+    let _ = stdout.flush().await;
+}
+
+/// One frame of tower-lsp's own output (well-formed by construction).
+async fn read_frame(r: &mut tokio::io::BufReader<DuplexStream>) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        head.extend_from_slice(line.as_bytes());
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = trimmed.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    r.read_exact(&mut body).await.ok()?;
+    head.extend_from_slice(&body);
+    Some(head)
+}
+
+/// `Content-Length` framing of `body`.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn error_reply(id: Value, code: i64, message: &str) -> Vec<u8> {
+    let reply = json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": { "code": code, "message": message },
+    });
+    frame(reply.to_string().as_bytes())
+}
+
+/// A buffered reader that can put bytes back.
+struct Reader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Reader<R> {
+    fn new(inner: R) -> Self {
+        Reader {
+            inner,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+        }
+    }
+
+    /// Makes at least one unread byte available; false at the end.
+    fn fill(&mut self) -> bool {
+        if self.pos < self.buf.len() {
+            return true;
+        }
+        if self.eof {
+            return false;
+        }
+        self.buf.clear();
+        self.pos = 0;
+        let mut chunk = [0u8; PIPE];
+        loop {
+            match self.inner.read(&mut chunk) {
+                Ok(0) => {
+                    self.eof = true;
+                    return false;
+                }
+                Ok(n) => {
+                    self.buf.extend_from_slice(&chunk[..n]);
+                    return true;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    eprintln!("scholia: cannot read stdin: {e}");
+                    self.eof = true;
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// One line up to and including `\n`, at most `limit` bytes (a longer
+    /// line comes back in pieces). `None` at the end of input.
+    fn line(&mut self, limit: usize) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        while out.len() < limit {
+            if !self.fill() {
+                return (!out.is_empty()).then_some(out);
+            }
+            let rest = &self.buf[self.pos..];
+            let want = (limit - out.len()).min(rest.len());
+            match rest[..want].iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    out.extend_from_slice(&rest[..=i]);
+                    self.pos += i + 1;
+                    return Some(out);
+                }
+                None => {
+                    out.extend_from_slice(&rest[..want]);
+                    self.pos += want;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Exactly `n` bytes, or `None` when the input ends first.
+    fn exact(&mut self, n: usize) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(n.min(PIPE * 16));
+        while out.len() < n {
+            if !self.fill() {
+                return None;
+            }
+            let take = (n - out.len()).min(self.buf.len() - self.pos);
+            out.extend_from_slice(&self.buf[self.pos..self.pos + take]);
+            self.pos += take;
+        }
+        Some(out)
+    }
+
+    /// Skips `n` bytes without keeping them; false when the input ends first.
+    fn skip(&mut self, mut n: usize) -> bool {
+        while n > 0 {
+            if !self.fill() {
+                return false;
+            }
+            let take = n.min(self.buf.len() - self.pos);
+            self.pos += take;
+            n -= take;
+        }
+        true
+    }
+
+    /// Puts `bytes` back in front of the unread input.
+    fn unread(&mut self, bytes: &[u8]) {
+        let mut rest = bytes.to_vec();
+        rest.extend_from_slice(&self.buf[self.pos..]);
+        self.buf = rest;
+        self.pos = 0;
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// The length a header line gives, when it has `Content-Length` (anywhere
+/// in it: garbage may stand before it when a previous length was short).
+fn content_length(line: &[u8]) -> Option<Result<usize, String>> {
+    const NAME: &[u8] = b"content-length";
+    let at = find(line, NAME)?;
+    let rest = &line[at + NAME.len()..];
+    let value = rest
+        .strip_prefix(b":")
+        .map(|v| String::from_utf8_lossy(v).trim().to_string());
+    Some(match value {
+        Some(v) => v
+            .parse::<usize>()
+            .map_err(|e| format!("bad Content-Length `{v}`: {e}")),
+        None => Err("a Content-Length header without a colon".into()),
+    })
+}
+
+/// What to do with one body.
+enum Verdict {
+    /// Pass on these bytes (the message re-serialized: canonical JSON,
+    /// which tower-lsp is sure to take).
+    Forward(Vec<u8>),
+    Reply(Vec<u8>),
+}
+
+/// Notifications of LSP 3.17 a client may send; others are logged.
+const KNOWN_NOTIFICATIONS: &[&str] = &[
+    "initialized",
+    "exit",
+    "$/cancelRequest",
+    "$/setTrace",
+    "$/progress",
+    "textDocument/didOpen",
+    "textDocument/didChange",
+    "textDocument/didClose",
+    "textDocument/didSave",
+    "textDocument/willSave",
+    "workspace/didChangeConfiguration",
+    "workspace/didChangeWatchedFiles",
+    "workspace/didChangeWorkspaceFolders",
+    "workspace/didCreateFiles",
+    "workspace/didRenameFiles",
+    "workspace/didDeleteFiles",
+    "window/workDoneProgress/cancel",
+    "notebookDocument/didOpen",
+    "notebookDocument/didChange",
+    "notebookDocument/didSave",
+    "notebookDocument/didClose",
+];
+
+/// A JSON-RPC id tower-lsp takes: an i64, a string or null.
+fn valid_id(id: &Value) -> bool {
+    matches!(id, Value::Null | Value::String(_)) || id.as_i64().is_some()
+}
+
+/// Why `v` is not a JSON-RPC 2.0 message tower-lsp can take (the rules of
+/// its `Request` and `Response` types, which also accept what JSON-RPC
+/// allows).
+fn invalid(v: &Value) -> Option<&'static str> {
+    let Some(o) = v.as_object() else {
+        return Some("not a JSON object");
+    };
+    if o.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Some("no `\"jsonrpc\": \"2.0\"`");
+    }
+    if o.get("id").is_some_and(|id| !valid_id(id)) {
+        return Some("an `id` that is not an integer, a string or null");
+    }
+    match o.get("method") {
+        Some(Value::String(_)) => None,
+        Some(_) => Some("a `method` that is not a string"),
+        None if o.contains_key("id") && (o.contains_key("result") ^ o.contains_key("error")) => {
+            Response::deserialize(v)
+                .is_err()
+                .then_some("a response with a malformed `error`")
+        }
+        None => Some("neither a request, a notification nor a response"),
+    }
+}
+
+/// Checks one message body: a JSON-RPC request, notification or response
+/// that tower-lsp can take is forwarded; anything else is answered here.
+fn judge(body: &[u8]) -> Verdict {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "scholia: malformed message ({} bytes, not JSON: {e}); answered with a parse error",
+                body.len()
+            );
+            return Verdict::Reply(error_reply(Value::Null, -32700, "Parse error: not JSON"));
+        }
+    };
+    let id = value.get("id").filter(|id| valid_id(id)).cloned();
+    if let Some(why) = invalid(&value) {
+        let id = id.unwrap_or(Value::Null);
+        eprintln!(
+            "scholia: invalid message (id {id}): {why}; answered with an invalid-request error"
+        );
+        return Verdict::Reply(error_reply(id, -32600, &format!("Invalid Request: {why}")));
+    }
+    let method = value.get("method").and_then(Value::as_str).unwrap_or("");
+    match &id {
+        // Every `$/` message is a notification; a `$/` request must get
+        // MethodNotFound (LSP), which tower-lsp would leave unanswered.
+        Some(id) if method.starts_with("$/") => {
+            eprintln!(
+                "scholia: unknown request {method} (id {id}); answered with method not found"
+            );
+            let reply = json!({
+                "jsonrpc": "2.0",
+                "id": id,
+                "error": { "code": -32601, "message": "Method not found", "data": method },
+            });
+            return Verdict::Reply(frame(reply.to_string().as_bytes()));
+        }
+        None if value.get("method").is_some() && !KNOWN_NOTIFICATIONS.contains(&method) => {
+            eprintln!("scholia: ignoring unknown notification `{method}`");
+        }
+        _ => {}
+    }
+    match serde_json::to_vec(&value) {
+        Ok(bytes) => Verdict::Forward(bytes),
+        Err(e) => {
+            eprintln!("scholia: cannot re-encode a message: {e}");
+            Verdict::Reply(error_reply(Value::Null, -32700, "Parse error"))
+        }
+    }
+}
+
+/// Reads frames until stdin ends: well-formed ones go to `frames`, error
+/// replies to `replies`.
+fn read_messages<R: Read>(
+    reader: &mut Reader<R>,
+    max: usize,
+    frames: &mpsc::UnboundedSender<Vec<u8>>,
+    replies: &mpsc::UnboundedSender<Vec<u8>>,
+) {
+    loop {
+        // Headers, up to the blank line after a Content-Length.
+        let mut length: Option<Result<usize, String>> = None;
+        let mut garbage = 0usize;
+        loop {
+            let Some(line) = reader.line(MAX_HEADER_LINE) else {
+                if garbage > 0 {
+                    eprintln!("scholia: {garbage} bytes of garbage before the end of input");
+                }
+                return;
+            };
+            let content = line.strip_suffix(b"\n").unwrap_or(&line);
+            let content = content.strip_suffix(b"\r").unwrap_or(content);
+            if content.is_empty() {
+                if length.is_some() {
+                    break;
+                }
+                continue;
+            }
+            if let Some(l) = content_length(content) {
+                length = Some(l);
+            } else if length.is_none() {
+                garbage += line.len();
+            }
+            // Other headers (Content-Type) are accepted and ignored.
+        }
+        if garbage > 0 {
+            eprintln!("scholia: skipped {garbage} bytes of garbage between messages");
+        }
+        let n = match length {
+            Some(Ok(n)) => n,
+            Some(Err(why)) => {
+                eprintln!("scholia: malformed header ({why}); answered with a parse error");
+                if replies
+                    .send(error_reply(
+                        Value::Null,
+                        -32700,
+                        "Parse error: bad Content-Length",
+                    ))
+                    .is_err()
+                {
+                    return;
+                }
+                continue;
+            }
+            // The header loop ends only once a length was seen.
+            None => continue,
+        };
+        if n > max {
+            eprintln!(
+                "scholia: a message of {n} bytes is above the limit of {max}; skipped and answered with an error"
+            );
+            let _ = replies.send(error_reply(
+                Value::Null,
+                -32600,
+                &format!("Invalid Request: message of {n} bytes exceeds the limit of {max}"),
+            ));
+            if !reader.skip(n) {
+                return;
+            }
+            continue;
+        }
+        let Some(mut body) = reader.exact(n) else {
+            eprintln!("scholia: the input ended inside a message of {n} bytes");
+            return;
+        };
+        // A length too long swallows (part of) the next message: when the
+        // body starts with a whole JSON value, that is the message, and the
+        // rest goes back to the input.
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+            let mut values =
+                serde_json::Deserializer::from_slice(&body).into_iter::<serde::de::IgnoredAny>();
+            if let Some(Ok(_)) = values.next() {
+                let at = values.byte_offset();
+                eprintln!(
+                    "scholia: Content-Length {n} runs past the message's end at byte {at}; the rest is read again"
+                );
+                reader.unread(&body[at..]);
+                body.truncate(at);
+            }
+        }
+        match judge(&body) {
+            Verdict::Forward(bytes) => {
+                if frames.send(frame(&bytes)).is_err() {
+                    return;
+                }
+            }
+            Verdict::Reply(r) => {
+                if replies.send(r).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the reader over `input`; returns (forwarded bodies, replies).
+    fn run(input: &[u8]) -> (Vec<String>, Vec<Value>) {
+        run_with(input, MAX_MESSAGE)
+    }
+
+    fn run_with(input: &[u8], max: usize) -> (Vec<String>, Vec<Value>) {
+        let (ftx, mut frx) = mpsc::unbounded_channel();
+        let (rtx, mut rrx) = mpsc::unbounded_channel();
+        read_messages(&mut Reader::new(input), max, &ftx, &rtx);
+        let mut frames = Vec::new();
+        while let Ok(f) = frx.try_recv() {
+            let s = String::from_utf8(f).unwrap();
+            frames.push(s.split_once("\r\n\r\n").unwrap().1.to_string());
+        }
+        let mut replies = Vec::new();
+        while let Ok(r) = rrx.try_recv() {
+            let s = String::from_utf8(r).unwrap();
+            replies.push(serde_json::from_str(s.split_once("\r\n\r\n").unwrap().1).unwrap());
+        }
+        (frames, replies)
+    }
+
+    fn msg(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    // Forwarded messages are re-serialized: keys come out sorted.
+    const PING: &str = r#"{"id":1,"jsonrpc":"2.0","method":"x"}"#;
+
+    #[test]
+    fn good_messages_pass_through() {
+        let input = format!("{}{}", msg(PING), msg(PING));
+        assert_eq!(run(input.as_bytes()).0, vec![PING, PING]);
+    }
+
+    #[test]
+    fn not_json_is_a_parse_error_and_the_next_message_is_read() {
+        let input = format!("{}{}", msg("{\"oops\": "), msg(PING));
+        let (frames, replies) = run(input.as_bytes());
+        assert_eq!(frames, vec![PING]);
+        assert_eq!(replies[0]["error"]["code"], -32700);
+        assert_eq!(replies[0]["id"], Value::Null);
+    }
+
+    #[test]
+    fn json_that_is_no_message_is_an_invalid_request_with_its_id() {
+        let input = format!(
+            "{}{}{}",
+            msg(r#"{"jsonrpc":"2.0","id":7,"method":5}"#),
+            msg(r#"[1,2]"#),
+            msg(PING)
+        );
+        let (frames, replies) = run(input.as_bytes());
+        assert_eq!(frames, vec![PING]);
+        assert_eq!(replies[0]["error"]["code"], -32600);
+        assert_eq!(replies[0]["id"], 7);
+        assert_eq!(replies[1]["id"], Value::Null);
+    }
+
+    #[test]
+    fn lengths_too_short_too_long_or_unreadable() {
+        let short = format!("Content-Length: 10\r\n\r\n{PING}");
+        let long = format!("Content-Length: {}\r\n\r\n{PING}", PING.len() + 10);
+        let bad = "Content-Length: lots\r\n\r\n";
+        let input = format!("{short}{}{long}{}{bad}{}", msg(PING), msg(PING), msg(PING));
+        let (frames, replies) = run(input.as_bytes());
+        // The too-long one is recovered, and so is the message after it.
+        assert_eq!(frames, vec![PING; 4], "{replies:?}");
+        let codes: Vec<&Value> = replies.iter().map(|r| &r["error"]["code"]).collect();
+        assert_eq!(codes, [-32700, -32700]);
+    }
+
+    #[test]
+    fn headers_any_case_and_extra_headers() {
+        let input = format!(
+            "content-length: {}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\nX-Other: 1\r\n\r\n{PING}",
+            PING.len()
+        );
+        assert_eq!(run(input.as_bytes()).0, vec![PING]);
+    }
+
+    #[test]
+    fn a_message_above_the_limit_is_skipped() {
+        let mut input = b"Content-Length: 100001\r\n\r\n".to_vec();
+        input.extend(std::iter::repeat_n(b'[', 100_001));
+        input.extend_from_slice(msg(PING).as_bytes());
+        let (frames, replies) = run_with(&input, 100_000);
+        assert_eq!(frames, vec![PING]);
+        assert_eq!(replies.len(), 1);
+    }
+
+    #[test]
+    fn garbage_and_invalid_utf8_between_messages() {
+        let mut input = b"garbage\r\n\xff\xfe\r\n\r\n".to_vec();
+        input.extend_from_slice(msg(PING).as_bytes());
+        input.extend_from_slice(b"Content-Length: 2\r\n\r\n\xff\xfe");
+        input.extend_from_slice(msg(PING).as_bytes());
+        let (frames, replies) = run(&input);
+        assert_eq!(frames, vec![PING, PING]);
+        assert_eq!(replies.len(), 1);
+    }
+
+    #[test]
+    fn dollar_requests_get_method_not_found_and_odd_ids_are_refused() {
+        let input = format!(
+            "{}{}{}{}{}",
+            msg(r#"{"jsonrpc":"2.0","id":3,"method":"$/unknown"}"#),
+            msg(r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#),
+            msg(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
+            msg(r#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"x"}"#),
+            msg(r#"{"jsonrpc":"1.0","id":4,"method":"x"}"#),
+        );
+        let (frames, replies) = run(input.as_bytes());
+        assert_eq!(frames.len(), 1, "only the cancel notification passes");
+        assert_eq!(replies[0]["error"]["code"], -32601);
+        assert_eq!(replies[0]["id"], 3);
+        assert_eq!(replies[1]["error"]["code"], -32600);
+        assert_eq!(replies[1]["id"], Value::Null);
+        assert_eq!(replies[3]["id"], 4);
+    }
+
+    #[test]
+    fn duplicate_keys_are_forwarded_once() {
+        let input = msg(r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"x"}"#);
+        let (frames, _) = run(input.as_bytes());
+        assert_eq!(frames, vec![r#"{"id":2,"jsonrpc":"2.0","method":"x"}"#]);
+    }
+}
