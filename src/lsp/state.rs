@@ -428,18 +428,59 @@ impl State {
     /// has one, else from the file's text (open, in memory, or on disk).
     pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
         let uri = convert::uri_of(&loc.path)?;
+        self.location_in(uri, loc)
+    }
+
+    /// `location` for many: the URI is made once per run of locations in
+    /// one file (references and renames return thousands in a few files).
+    pub fn locations<'a>(
+        &self,
+        locs: impl IntoIterator<Item = &'a crate::ide::Location>,
+    ) -> Vec<Option<lsp::Location>> {
+        let mut last: Option<(&Path, Option<lsp::Uri>)> = None;
+        let mut out = Vec::new();
+        for loc in locs {
+            let uri = match &last {
+                Some((p, uri)) if *p == loc.path.as_path() => uri.clone(),
+                _ => {
+                    let uri = convert::uri_of(&loc.path);
+                    last = Some((&loc.path, uri.clone()));
+                    uri
+                }
+            };
+            out.push(uri.and_then(|uri| self.location_in(uri, loc)));
+        }
+        out
+    }
+
+    fn location_in(&self, uri: lsp::Uri, loc: &crate::ide::Location) -> Option<lsp::Location> {
         let range = match (&loc.span, loc.range == (0..0)) {
             (Some(span), _) => lsp::Range::new(
                 lsp::Position::new(span.start.line, span.start.col),
                 lsp::Position::new(span.end.line, span.end.col),
             ),
             (None, true) => lsp::Range::default(),
-            (None, false) => {
-                let (text, index) = self.text_of(&loc.path)?;
-                convert::range(&index, &text, &loc.range, self.encoding)
-            }
+            (None, false) => self.with_text(&loc.path, |text, index| {
+                convert::range(index, text, &loc.range, self.encoding)
+            })?,
         };
         Some(lsp::Location { uri, range })
+    }
+
+    /// Runs `f` on the text and line index of a file of a workspace,
+    /// borrowed when the file is open or in memory (no copy of a large open
+    /// document per location), read from disk otherwise.
+    fn with_text<R>(&self, path: &Path, f: impl FnOnce(&str, &LineIndex) -> R) -> Option<R> {
+        if let Some(d) = self.open.get(path).and_then(|f| f.doc.as_ref()) {
+            return Some(f(&d.text, &d.line_index));
+        }
+        if !self.open.contains_key(path)
+            && let Some(aux) = self.workspace_of(path).aux.get(path)
+        {
+            return Some(f(&aux.text, &aux.line_index));
+        }
+        let (text, index) = self.text_of(path)?;
+        Some(f(&text, &index))
     }
 
     /// The text and line index of any file of a workspace, for converting a

@@ -260,6 +260,7 @@ const ROWS: &[Row] = &[
         "p99 < 20 ms",
         20.0,
     ),
+    row("lsp.refs_size", "  size of the references answers"),
     row("lsp.rename", "rename of an entity id (median / p99)"),
     row(
         "lsp.refs_hub",
@@ -686,6 +687,7 @@ fn lsp_session(
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len()];
     let mut cpu: Vec<Vec<Duration>> = vec![Vec::new(); kinds.len()];
     let pid = client.pid();
+    let mut sizes: Vec<(Duration, usize)> = Vec::new();
     let warmup = 10.min(o.rounds);
     for round in 0..o.rounds + warmup {
         let a = &anywhere[round % anywhere.len()];
@@ -719,11 +721,15 @@ fn lsp_session(
                 ),
             };
             let c0 = cpu_ns(pid);
-            let (_, took) = client.request(method, params, TIMEOUT)?;
+            let (answer, took) = client.request(method, params, TIMEOUT)?;
             let c1 = cpu_ns(pid);
             if round >= warmup {
                 samples[k].push(took);
                 cpu[k].push(Duration::from_nanos(c1.saturating_sub(c0)));
+                if *kind == "references" {
+                    let n = answer.as_array().map_or(0, Vec::len);
+                    sizes.push((took, n));
+                }
             }
         }
         client.clear();
@@ -741,6 +747,18 @@ fn lsp_session(
         } else {
             put(id, V::Dist(stats_cpu(&samples[k], &cpu[k])));
         }
+    }
+    // How large the slow answers are (a popular entity has thousands).
+    sizes.sort();
+    if let (Some(&(slow, n)), Some(&(med, m))) = (sizes.last(), sizes.get(sizes.len() / 2)) {
+        put(
+            "lsp.refs_size",
+            V::Text(format!(
+                "median answer {m} locations ({} ms); slowest {n} ({} ms)",
+                ms(med.as_secs_f64() * 1e3),
+                ms(slow.as_secs_f64() * 1e3)
+            )),
+        );
     }
     let (mut hub, mut hub_cpu) = (Vec::new(), Vec::new());
     for _ in 0..(o.rounds / 10).max(5) {

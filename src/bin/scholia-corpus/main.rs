@@ -193,3 +193,36 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::corpus::*;
+
+    #[test]
+    fn deterministic_and_shaped() {
+        let ents = entities(7, 300);
+        let srcs = sources(7, 50);
+        let world = World {
+            entities: &ents,
+            sources: &srcs,
+        };
+        let (_, a) = document(&world, 7, 3, 20_000, None);
+        let (_, b) = document(&world, 7, 3, 20_000, None);
+        assert_eq!(a, b);
+        assert!(a.len() > 18_000 && a.len() < 24_000, "{}", a.len());
+        let mentions = a.matches("[[").count();
+        assert!(a.len() / mentions < 220, "{} mentions", mentions);
+        assert!(a.matches("[^").count() > 10);
+        assert_eq!(a.matches("[[hppp|").count(), 1);
+        let ids: std::collections::HashSet<_> = ents.iter().map(|e| &e.id).collect();
+        assert_eq!(ids.len(), ents.len());
+    }
+
+    #[test]
+    fn zipf_stays_in_range() {
+        let mut r = Rng::new(1);
+        for _ in 0..10_000 {
+            assert!(r.zipf(5) < 5);
+        }
+    }
+}
