@@ -470,6 +470,15 @@ impl Workspace {
 
     /// Records (or replaces) a document's summary.
     pub fn set_doc(&mut self, path: PathBuf, summary: DocSummary) {
+        // Which entities a document mentions depends only on its mention
+        // targets: when they are unchanged (most keystrokes), the
+        // mentioned-in sets stay as they are.
+        if let Some(old) = self.docs.get_mut(&path)
+            && old.mention_targets == summary.mention_targets
+        {
+            *old = summary;
+            return;
+        }
         self.remove_doc(&path);
         for i in self.entities_of(&summary) {
             self.mentioned_in.entry(i).or_default().insert(path.clone());
