@@ -71,10 +71,15 @@ fn footnotes(doc: &Document, out: &mut Vec<Diagnostic>) {
                 format!("footnote [^{}] is defined but never referenced", d.label),
             ));
         }
-        let cited = m
+        // Citations are in document order: look only at those that start
+        // inside the note (a scan of all of them per note was quadratic).
+        let first = m
             .citations
+            .partition_point(|c| c.range.start < d.range.start);
+        let cited = m.citations[first..]
             .iter()
-            .any(|c| c.range.start >= d.range.start && c.range.end <= d.range.end);
+            .take_while(|c| c.range.start < d.range.end)
+            .any(|c| c.range.end <= d.range.end);
         if !cited {
             out.push(Diagnostic::new(
                 Code::UncitedNote,
