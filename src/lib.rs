@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod ide;
 pub mod import;
 pub mod lsp;
+pub mod report;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

@@ -25,6 +25,10 @@ impl Encoding {
 
     /// Length of `s` in this encoding's units.
     pub fn len(self, s: &str) -> usize {
+        // One unit per byte in every encoding; `is_ascii` is a fast SIMD scan.
+        if s.is_ascii() {
+            return s.len();
+        }
         match self {
             Encoding::Utf8 => s.len(),
             Encoding::Utf16 => s.chars().map(char::len_utf16).sum(),

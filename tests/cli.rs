@@ -37,15 +37,17 @@ fn errors_exit_one_with_one_line_per_problem() {
     let dir = root().join("tests/fixtures/diagnostics/main");
     let (code, out, _) = scholia(&["check", "footnotes.scholia", "no-source.scholia"], &dir);
     expect_test::expect![[r#"
+        footnotes.scholia:3:28: info[ambiguous-locator]: `ll.` in a citation of the archival source @aprf-45-1-343: Pandoc and CSL read it as "lines", in Russian archival usage it means folios (листы); write `fols.`
         footnotes.scholia:8:26: warning[footnote-order]: footnote [^3] is the 2nd numbered note referenced; expected [^2] here (renumber the footnotes to fix)
         footnotes.scholia:8:47: warning[footnote-order]: footnote [^2] is the 3rd numbered note referenced; expected [^3] here (renumber the footnotes to fix)
         footnotes.scholia:8:74: error[undefined-footnote]: footnote [^9] has no definition `[^9]: …` in this document
         footnotes.scholia:8:74: warning[footnote-order]: footnote [^9] is the 4th numbered note referenced; expected [^4] here (renumber the footnotes to fix)
+        footnotes.scholia:11:38: info[ambiguous-locator]: `l.` in a citation of the archival source @aprf-45-1-343: Pandoc and CSL read it as "line", in Russian archival usage it means a folio (лист); write `fol.`
         footnotes.scholia:12:1: hint[uncited-note]: note [^2] cites no source
         footnotes.scholia:18:1: error[duplicate-footnote]: footnote [^1] is already defined on line 11
         footnotes.scholia:19:1: warning[unused-footnote]: footnote [^unused] is defined but never referenced
         no-source.scholia:1:1: warning[missing-source]: this document cites nothing: add `source = "[@key, …]"` to the front matter or a citation
-        checked 2 documents: 2 errors, 5 warnings, 0 info, 1 hint
+        checked 2 documents: 2 errors, 5 warnings, 2 info, 1 hint
     "#]]
     .assert_eq(&out);
     assert_eq!(code, 1);

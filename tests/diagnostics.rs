@@ -107,3 +107,10 @@ fn detached_document() {
             │                                   ^^^^ error[undefined-footnote] 0:34-0:38 footnote [^1] has no definition `[^1]: …` in this document
     "#]].assert_eq(&out);
 }
+
+/// `inconsistent-variant` (romanization systems in the registry's
+/// `variants`) and `ambiguous-locator` (`l.`/`ll.` citing archival sources).
+#[test]
+fn variants_workspace() {
+    check_workspace("variants");
+}

@@ -725,6 +725,47 @@ fn editing_an_open_registry_file_updates_the_mentions_of_open_documents() {
 }
 
 #[test]
+fn definition_follows_unsaved_edits_of_an_open_registry_file() {
+    let mut client = start_ws();
+    let orig = ws().join("orig.scholia");
+    let people = ws().join("registry/people.toml");
+    client.open_file(&orig);
+    client.open_file(&people);
+    client.change(
+        &people,
+        2,
+        &[Change::insert(pos(0, 0), "# one\n# two\n# three\n")],
+    );
+    // `[person.zhou-enlai]` moved from line 11 to line 14.
+    let expected = vec![(people.clone(), range(14, 8, 14, 18))];
+    eventually("the definition follows the edit", || {
+        (client.definition(&orig, pos(10, 5)) == expected).then_some(())
+    });
+}
+
+#[test]
+fn the_mention_count_of_the_card_follows_open_documents() {
+    let mut client = start_ws();
+    let orig = ws().join("orig.scholia");
+    client.open_file(&orig);
+    let at = pos(10, 5);
+    hover_until(&mut client, &orig, at, |t| {
+        t.ends_with("mentioned in 2 documents")
+    });
+    // A new, unsaved document that mentions Zhou Enlai by name.
+    let new = ws().join("new-unsaved.scholia");
+    client.open(&new, "[[Zhou Enlai]] arrived.\n");
+    hover_until(&mut client, &orig, at, |t| {
+        t.ends_with("mentioned in 3 documents")
+    });
+    // Closed again (it exists nowhere on disk): back to two.
+    client.close(&new);
+    hover_until(&mut client, &orig, at, |t| {
+        t.ends_with("mentioned in 2 documents")
+    });
+}
+
+#[test]
 fn a_bibliography_changed_on_disk_is_reloaded_on_did_change_watched_files() {
     let dir = TempDir::copy_of("ws");
     let mut client = Client::start(Some(&dir.path), None);
@@ -861,6 +902,36 @@ fn the_same_ranges_on_a_cjk_emoji_combining_line_in_utf16_utf8_and_utf32() {
         );
         assert!(edited.contains("met at [[Lüshun]] and [sic"), "{edited}");
     }
+}
+
+#[test]
+fn hover_at_a_cursor_after_cjk_and_emoji_in_every_encoding() {
+    let dir = TempDir::new("cursor");
+    let fixture = "周恩来 👨\u{200d}👩\u{200d}👧 e\u{301} [^a$0b] x\n\n[^ab]: The note. [@k]\n";
+    for (offer, enc) in [
+        (None, Encoding::Utf16),
+        (Some(&["utf-8"][..]), Encoding::Utf8),
+        (Some(&["utf-32"][..]), Encoding::Utf32),
+    ] {
+        let (text, at) = cursor(fixture, enc);
+        let mut client = Client::start(Some(&dir.path), offer);
+        let path = dir.join(&format!("{}.scholia", enc.name()));
+        let uri = client.open(&path, &text);
+        assert_eq!(client.diagnostics_for(&uri, Some(1)), vec![], "{enc:?}");
+        let hover = client.hover(&path, at);
+        assert_eq!(hover_text(&hover), "**[^ab]** The note. [@k]", "{enc:?}");
+        assert_eq!(
+            hover_range(&hover),
+            Some(find(&text, "[^ab]", enc)),
+            "{enc:?}"
+        );
+    }
+    // The cursor's columns, for the record: 3 CJK, a space, the family
+    // emoji (8 UTF-16 units, 18 bytes, 5 scalars), a space, e + U+0301
+    // (2 units, 3 bytes, 2 scalars), a space, `[^a`.
+    assert_eq!(cursor(fixture, Encoding::Utf16).1, pos(0, 19));
+    assert_eq!(cursor(fixture, Encoding::Utf8).1, pos(0, 36));
+    assert_eq!(cursor(fixture, Encoding::Utf32).1, pos(0, 16));
 }
 
 /// The position encodings a client offers (`None`: the field is absent).
@@ -1066,6 +1137,9 @@ fn the_server_survives_bad_input_and_still_answers_hover() {
     // An unknown request gets an error reply.
     let unknown = client.request("scholia/noSuchMethod", json!({}));
     assert_eq!(unknown.unwrap_err()["code"], -32601);
+    // A request with parameters of the wrong shape gets an error reply.
+    let bad = client.request("textDocument/hover", json!("nonsense"));
+    assert_eq!(bad.unwrap_err()["code"], -32602);
     // An unknown notification is ignored.
     client.notify("scholia/noSuchNotification", json!({ "x": 1 }));
 
@@ -1117,15 +1191,23 @@ fn the_server_survives_bad_input_and_still_answers_hover() {
 /// exits on bad input".
 #[test]
 fn a_message_that_is_not_json_gets_a_parse_error_and_the_server_lives_on() {
-    let mut client = start_ws();
-    client.send_raw(b"Content-Length: 9\r\n\r\n{\"oops\": ");
-    let hover = client.request(
-        "textDocument/hover",
-        json!({ "textDocument": { "uri": uri_of(&ws().join("orig.scholia")) },
-                "position": pos(0, 0).json() }),
-    );
-    assert_eq!(hover, Ok(Value::Null));
-    assert!(client.alive(), "stderr:\n{}", client.stderr());
+    let hover = json!({
+        "textDocument": { "uri": uri_of(&ws().join("orig.scholia")) },
+        "position": pos(0, 0).json(),
+    });
+    for body in [&b"{\"oops\": "[..], b"[]", b"42"] {
+        let mut client = start_ws();
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(body);
+        client.send_raw(&frame);
+        assert_eq!(
+            client.request("textDocument/hover", hover.clone()),
+            Ok(Value::Null),
+            "after {:?}",
+            String::from_utf8_lossy(body)
+        );
+        assert!(client.alive(), "stderr:\n{}", client.stderr());
+    }
 }
 
 #[test]

@@ -248,3 +248,81 @@ fn print(reports: &[Report], documents: usize, format: Format) -> usize {
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+/// `scholia check --translations [PATH...]`: the translation report of every
+/// translation under the paths. Exit code 1 when any translation differs
+/// from its original (or its original cannot be read), 0 otherwise, 2 for a
+/// path that does not exist.
+pub fn run_translations(paths: &[PathBuf], format: Format) -> i32 {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    for p in &paths {
+        if !p.exists() {
+            eprintln!("scholia: {}: no such file or folder", p.display());
+            return 2;
+        }
+        let t = workspace::normalize(p);
+        groups.entry(workspace::find_root(&t)).or_default().push(t);
+    }
+    let mut reports = Vec::new();
+    for (root, targets) in groups {
+        let ws = match &root {
+            Some(root) => Workspace::open(root).0,
+            None => Workspace::detached(),
+        };
+        for path in list_documents(&targets) {
+            let Ok(text) = workspace::read_text(&path) else {
+                continue;
+            };
+            let doc = Document::new(path, text);
+            let Some(original_path) = workspace::translation_target(&doc) else {
+                continue;
+            };
+            let original = crate::report::load_original(&doc, |_| None);
+            let mut report =
+                crate::report::translation_report(&doc, original.as_ref().map(|o| o.doc()), &ws);
+            report.translation = display_path(&doc.path);
+            report.original = display_path(&original_path);
+            reports.push(report);
+        }
+    }
+    reports.sort_by(|a, b| a.translation.cmp(&b.translation));
+    let differences: usize = reports.iter().map(|r| r.differences).sum();
+    let differing = reports.iter().filter(|r| r.differences > 0).count();
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Text => {
+            for r in &reports {
+                let _ = writeln!(out, "{}", crate::report::render_text(r));
+            }
+            let _ = writeln!(
+                out,
+                "compared {} translation{}: {differing} differ{}, {differences} difference{}",
+                reports.len(),
+                plural(reports.len()),
+                if differing == 1 { "s" } else { "" },
+                plural(differences)
+            );
+        }
+        Format::Json => {
+            let value = json!({
+                "reports": reports,
+                "summary": {
+                    "translations": reports.len(),
+                    "differing": differing,
+                    "differences": differences,
+                }
+            });
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+    }
+    if differing > 0 { 1 } else { 0 }
+}

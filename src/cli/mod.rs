@@ -28,6 +28,10 @@ enum Command {
         /// Check single-threaded (a baseline for benchmarks).
         #[arg(long)]
         single_thread: bool,
+        /// Instead of diagnostics, compare every translation under the paths
+        /// with its original, side by side (exit 1 when any differs).
+        #[arg(long)]
+        translations: bool,
     },
     /// Turn an archive's plain-text export into a .scholia document.
     Import(crate::import::ImportArgs),
@@ -60,8 +64,11 @@ pub fn main() -> i32 {
             paths,
             format,
             single_thread,
+            translations,
         } => {
-            if single_thread {
+            if translations {
+                check::run_translations(&paths, format)
+            } else if single_thread {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
                 match pool {
                     Ok(pool) => pool.install(|| check::run(&paths, format)),

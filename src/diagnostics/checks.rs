@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::syntax::model::Place;
+use crate::workspace::registry::NameMatch;
 use crate::workspace::{Document, Resolution, Workspace};
 
 use super::{Code, Diagnostic};
@@ -31,9 +32,29 @@ pub fn check_local(doc: &Document, ws: &Workspace) -> Vec<Diagnostic> {
     sources(doc, ws, &mut out);
     if ws.has_root() {
         entities(doc, ws, &mut out);
-        untagged(doc, ws, &mut out);
+        let names = names_in_plain(doc, ws);
+        untagged(doc, ws, &names, &mut out);
+        super::variants::check(doc, ws, &names, &mut out);
+        super::locators::check(doc, ws, &mut out);
     }
     out
+}
+
+/// Registry names in the document's plain text: one `find_names` pass,
+/// shared by `untagged-mention` and `inconsistent-variant`.
+fn names_in_plain(doc: &Document, ws: &Workspace) -> Vec<NameMatch> {
+    let plain = &doc.model.plain;
+    if plain.is_empty() || ws.registry.entities.is_empty() {
+        return Vec::new();
+    }
+    let mut found = ws.registry.find_names(&doc.text);
+    found.retain(|found| {
+        let i = plain.partition_point(|p| p.end < found.range.end);
+        plain
+            .get(i)
+            .is_some_and(|p| p.start <= found.range.start && found.range.end <= p.end)
+    });
+    found
 }
 
 fn footnotes(doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -71,8 +92,8 @@ fn footnotes(doc: &Document, out: &mut Vec<Diagnostic>) {
                 format!("footnote [^{}] is defined but never referenced", d.label),
             ));
         }
-        // Citations are in document order: look only at those that start
-        // inside the note (a scan of all of them per note was quadratic).
+        // Citations are sorted by start: look only at those starting inside
+        // the note (a scan of all of them per note is quadratic).
         let first = m
             .citations
             .partition_point(|c| c.range.start < d.range.start);
@@ -200,19 +221,8 @@ fn entities(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn untagged(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
-    let plain = &doc.model.plain;
-    if plain.is_empty() || ws.registry.entities.is_empty() {
-        return;
-    }
-    for found in ws.registry.find_names(&doc.text) {
-        let i = plain.partition_point(|p| p.end < found.range.end);
-        let inside = plain
-            .get(i)
-            .is_some_and(|p| p.start <= found.range.start && found.range.end <= p.end);
-        if !inside {
-            continue;
-        }
+fn untagged(doc: &Document, ws: &Workspace, names: &[NameMatch], out: &mut Vec<Diagnostic>) {
+    for found in names {
         let name = &doc.text[found.range.clone()];
         let message = match found.entities.as_slice() {
             [one] => {
@@ -235,7 +245,11 @@ fn untagged(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
                     .join(", ")
             ),
         };
-        out.push(Diagnostic::new(Code::UntaggedMention, found.range, message));
+        out.push(Diagnostic::new(
+            Code::UntaggedMention,
+            found.range.clone(),
+            message,
+        ));
     }
 }
 

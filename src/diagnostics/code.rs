@@ -90,6 +90,8 @@ codes! {
     UnclosedBracket => "unclosed-bracket", Error;
     UntaggedMention => "untagged-mention", Hint;
     TranslationMismatch => "translation-mismatch", Warning;
+    InconsistentVariant => "inconsistent-variant", Hint;
+    AmbiguousLocator => "ambiguous-locator", Info;
     FrontMatter => "front-matter", Error;
     Registry => "registry", Error;
     AliasConflict => "alias-conflict", Warning;

@@ -2,6 +2,19 @@
 
 mod checks;
 mod code;
+mod locators;
+mod variants;
 
 pub use checks::{check, check_local, check_translation, finish};
 pub use code::{Code, Diagnostic, Level, Lints, Severity};
+pub use locators::{is_archival, line_label};
+
+/// The `ambiguous-locator` diagnostics of a document (for its quick fix).
+pub fn ambiguous_locators(
+    doc: &crate::workspace::Document,
+    ws: &crate::workspace::Workspace,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    locators::check(doc, ws, &mut out);
+    out
+}

@@ -1,10 +1,18 @@
 //! Features, one module each, on byte offsets and our own types. The LSP
 //! layer only converts positions and calls these.
 
+pub mod code_actions;
+pub mod completion;
 pub mod definition;
+pub mod folding;
 pub mod hover;
+pub mod links;
+pub mod locator_fix;
 pub mod references;
 pub mod rename;
+pub mod renumber;
+pub mod semantic_tokens;
+pub mod symbols;
 
 use std::ops::Range;
 use std::path::PathBuf;

@@ -148,8 +148,14 @@ pub(crate) fn mentions_of<'a>(
             let Some(summary) = ws.docs.get(path) else {
                 return out;
             };
+            // Resolve each distinct target once, not every occurrence.
+            let hits: Vec<bool> = summary
+                .mention_targets
+                .iter()
+                .map(|t| resolves(t))
+                .collect();
             for o in &summary.mentions {
-                if resolves(&summary.mention_targets[o.index as usize]) {
+                if hits[o.index as usize] {
                     out.push((
                         Location {
                             path: path.to_path_buf(),

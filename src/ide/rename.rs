@@ -84,9 +84,14 @@ fn written_target<'a>(
             .docs
             .get(path)
             .and_then(|s| {
+                // Mentions are in document order: binary search, not a scan
+                // per mention (quadratic in a document's mentions).
+                let i = s
+                    .mentions
+                    .partition_point(|o| o.target.start < target.range.start);
                 s.mentions
-                    .iter()
-                    .find(|o| o.target == target.range)
+                    .get(i)
+                    .filter(|o| o.target == target.range)
                     .map(|o| s.mention_targets[o.index as usize].clone())
             })
             .unwrap_or_default(),

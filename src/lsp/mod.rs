@@ -22,6 +22,13 @@ const CONCURRENCY: usize = 64;
 
 /// Serves LSP over stdio until the client closes stdin or sends `exit`.
 pub fn run() -> i32 {
+    // Background indexing runs on rayon's pool: at a lower priority, so that
+    // the handlers answering the editor (tokio's threads) win the CPU while
+    // a large workspace is being indexed.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("scholia-index-{i}"))
+        .start_handler(|_| lower_thread_priority())
+        .build_global();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -96,4 +103,14 @@ pub fn run() -> i32 {
     // Blocking indexing threads must not keep the process alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     0
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10); best effort.
+fn lower_thread_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
 }

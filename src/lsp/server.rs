@@ -22,7 +22,6 @@ use crate::ide;
 pub struct Server {
     client: Client,
     state: Arc<Mutex<State>>,
-    publish: UnboundedSender<Publish>,
 }
 
 /// Runs `f` on the state under the lock, turning a panic into an error reply
@@ -60,16 +59,13 @@ fn lints_from(options: Option<&Value>) -> Lints {
 
 impl Server {
     pub fn new(client: Client, publish: UnboundedSender<Publish>) -> Server {
+        let state = State {
+            publisher: Some(publish.clone()),
+            ..State::default()
+        };
         Server {
             client,
-            state: Arc::new(Mutex::new(State::default())),
-            publish,
-        }
-    }
-
-    fn send(&self, list: Vec<Publish>) {
-        for p in list {
-            let _ = self.publish.send(p);
+            state: Arc::new(Mutex::new(state)),
         }
     }
 
@@ -79,9 +75,8 @@ impl Server {
             return;
         }
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
-        tokio::task::spawn_blocking(move || index_jobs(&client, &state, &publish, jobs));
+        tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
     }
 
     /// For clients that cannot watch files: every two seconds, compares the
@@ -91,7 +86,6 @@ impl Server {
     /// up when they are opened.)
     fn poll_workspace_files(&self) {
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
             let mut seen: std::collections::HashMap<PathBuf, Option<std::time::SystemTime>> =
@@ -120,19 +114,14 @@ impl Server {
                 }
                 let result = with_state(&state, |s| {
                     let jobs = s.files_changed(&changes);
-                    (s.all_diagnostics(), jobs)
+                    s.publish(s.all_diagnostics());
+                    jobs
                 });
-                if let Ok((list, jobs)) = result {
-                    for p in list {
-                        let _ = publish.send(p);
-                    }
-                    if !jobs.is_empty() {
-                        let (state, publish, client) =
-                            (state.clone(), publish.clone(), client.clone());
-                        tokio::task::spawn_blocking(move || {
-                            index_jobs(&client, &state, &publish, jobs)
-                        });
-                    }
+                if let Ok(jobs) = result
+                    && !jobs.is_empty()
+                {
+                    let (state, client) = (state.clone(), client.clone());
+                    tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
                 }
             }
         });
@@ -174,12 +163,7 @@ impl Server {
 /// them, then republishes every diagnostic (translations depend on the
 /// index). Runs on a blocking thread; reports `$/progress` to clients that
 /// support it.
-fn index_jobs(
-    client: &Client,
-    state: &Mutex<State>,
-    publish: &UnboundedSender<Publish>,
-    jobs: Vec<(PathBuf, Vec<PathBuf>)>,
-) {
+fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<PathBuf>)>) {
     let handle = tokio::runtime::Handle::current();
     let (enc, with_progress) =
         with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
@@ -216,13 +200,10 @@ fn index_jobs(
             }
         }
         let count = summaries.len();
-        let list = with_state(state, |s| {
+        let _ = with_state(state, |s| {
             s.finish_index(&root, summaries);
-            s.all_diagnostics()
+            s.publish(s.all_diagnostics());
         });
-        for p in list.into_iter().flatten() {
-            let _ = publish.send(p);
-        }
         if let Some(p) = progress {
             handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
         }
@@ -266,6 +247,7 @@ impl LanguageServer for Server {
             .unwrap_or(false);
         with_state(&self.state, |s| {
             s.encoding = encoding;
+            s.client_caps = client_caps.clone();
             s.client_lints = lints;
             s.detached.config.lints = s.client_lints.clone();
             s.roots = roots;
@@ -306,7 +288,6 @@ impl LanguageServer for Server {
         // Load the client's workspace folders off the async threads, then
         // index their documents; `initialize` has already been answered.
         let state = self.state.clone();
-        let publish = self.publish.clone();
         let client = self.client.clone();
         tokio::task::spawn_blocking(move || {
             let loaded = with_state(&state, |s| {
@@ -320,13 +301,11 @@ impl LanguageServer for Server {
                         jobs.push((r, docs));
                     }
                 }
-                (s.all_diagnostics(), jobs)
+                s.publish(s.all_diagnostics());
+                jobs
             });
-            let Ok((list, jobs)) = loaded else { return };
-            for p in list {
-                let _ = publish.send(p);
-            }
-            index_jobs(&client, &state, &publish, jobs);
+            let Ok(jobs) = loaded else { return };
+            index_jobs(&client, &state, jobs);
         });
         let dynamic_watch = with_state(&self.state, |s| s.watch_registration).unwrap_or(false);
         if !dynamic_watch {
@@ -379,10 +358,10 @@ impl LanguageServer for Server {
                 Some(root) if !to_index.is_empty() => vec![(root, to_index)],
                 _ => Vec::new(),
             };
-            (s.all_diagnostics(), jobs)
+            s.publish(s.all_diagnostics());
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
@@ -392,7 +371,7 @@ impl LanguageServer for Server {
             return;
         };
         let version = params.text_document.version;
-        let result = with_state(&self.state, |s| {
+        let _ = with_state(&self.state, |s| {
             if let Some(f) = s.open.get(&path)
                 && version <= f.version
             {
@@ -409,7 +388,7 @@ impl LanguageServer for Server {
                     "scholia: didChange for {} which is not open; ignored",
                     path.display()
                 );
-                return Vec::new();
+                return;
             }
             if super::state::is_document(&path) {
                 // A document: itself, and open translations of it.
@@ -421,15 +400,12 @@ impl LanguageServer for Server {
                     .cloned()
                     .collect();
                 list.extend(dependents.iter().filter_map(|p| s.diagnostics_of(p)));
-                list
+                s.publish(list);
             } else {
                 // A registry or bibliography file: everything may change.
-                s.all_diagnostics()
+                s.publish(s.all_diagnostics());
             }
         });
-        if let Ok(list) = result {
-            self.send(list);
-        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -437,7 +413,7 @@ impl LanguageServer for Server {
         let Some(path) = convert::path_of(&uri) else {
             return;
         };
-        let result = with_state(&self.state, |s| {
+        let _ = with_state(&self.state, |s| {
             let closed = s.close_file(&path);
             if closed.is_none() {
                 eprintln!(
@@ -453,11 +429,8 @@ impl LanguageServer for Server {
                     version: None,
                 });
             }
-            list
+            s.publish(list);
         });
-        if let Ok(list) = result {
-            self.send(list);
-        }
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
@@ -491,10 +464,10 @@ impl LanguageServer for Server {
             }
             let mut list = cleared;
             list.extend(s.all_diagnostics());
-            (list, jobs)
+            s.publish(list);
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }
@@ -507,10 +480,10 @@ impl LanguageServer for Server {
             .collect();
         let result = with_state(&self.state, |s| {
             let jobs = s.files_changed(&changes);
-            (s.all_diagnostics(), jobs)
+            s.publish(s.all_diagnostics());
+            jobs
         });
-        if let Ok((list, jobs)) = result {
-            self.send(list);
+        if let Ok(jobs) = result {
             self.index_in_background(jobs);
         }
     }

@@ -36,11 +36,21 @@ pub struct OpenFile {
     /// A `.scholia` document, analysed; `None` for other files (registry,
     /// bibliography, `scholia.toml`), whose text is in `rope`.
     pub doc: Option<Document>,
+    /// The last full semantic tokens sent (result id, data), for deltas.
+    pub tokens: Option<(String, Vec<lsp::SemanticToken>)>,
 }
 
 #[derive(Default)]
 pub struct State {
+    /// Where diagnostics go: the publisher task, in the order they are
+    /// queued here. Queuing under the state lock keeps that order the order
+    /// of the states they were computed from.
+    pub publisher: Option<tokio::sync::mpsc::UnboundedSender<Publish>>,
     pub encoding: Encoding,
+    /// What the client said it supports, at `initialize`.
+    pub client_caps: lsp::ClientCapabilities,
+    /// Counter for semantic-token result ids.
+    pub next_result_id: u64,
     /// Severities from the client (`initializationOptions.lint`), used where
     /// a workspace's `[lint]` says nothing.
     pub client_lints: Lints,
@@ -62,6 +72,15 @@ pub struct State {
 }
 
 impl State {
+    /// Queues diagnostics for the publisher task (never blocks).
+    pub fn publish(&self, list: Vec<Publish>) {
+        if let Some(tx) = &self.publisher {
+            for p in list {
+                let _ = tx.send(p);
+            }
+        }
+    }
+
     /// The root of the workspace `path` belongs to, loading it if needed.
     /// Returns the root and the document paths to index when newly loaded.
     pub fn ensure_workspace(&mut self, path: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
@@ -181,6 +200,7 @@ impl State {
                 version,
                 rope,
                 doc,
+                tokens: None,
             },
         );
         self.aux_changed(&path);
@@ -199,19 +219,22 @@ impl State {
         let Some(file) = self.open.get_mut(path) else {
             return false;
         };
+        // Work on copies (a rope clone shares its chunks), and store the
+        // result only when everything succeeded: a panic on the way leaves
+        // the file as it was, never a text that disagrees with its tree.
+        let mut rope = file.rope.clone();
         let mut tree: Option<Tree> = file.doc.as_ref().map(|d| d.tree.clone());
         for change in changes {
             match change.range {
                 None => {
-                    file.rope = Rope::from_str(&change.text);
+                    rope = Rope::from_str(&change.text);
                     tree = None;
                 }
                 Some(range) => {
-                    let rope = &mut file.rope;
-                    let start = convert::rope_offset(rope, range.start, enc);
-                    let end = convert::rope_offset(rope, range.end, enc).max(start);
-                    let start_position = convert::rope_point(rope, start);
-                    let old_end_position = convert::rope_point(rope, end);
+                    let start = convert::rope_offset(&rope, range.start, enc);
+                    let end = convert::rope_offset(&rope, range.end, enc).max(start);
+                    let start_position = convert::rope_point(&rope, start);
+                    let old_end_position = convert::rope_point(&rope, end);
                     let start_char = rope.byte_to_char(start);
                     let end_char = rope.byte_to_char(end);
                     rope.remove(start_char..end_char);
@@ -224,36 +247,41 @@ impl State {
                             new_end_byte: new_end,
                             start_position,
                             old_end_position,
-                            new_end_position: convert::rope_point(rope, new_end),
+                            new_end_position: convert::rope_point(&rope, new_end),
                         });
                     }
                 }
             }
         }
+        let size = rope.len_bytes();
+        let analysed_before = file.doc.is_some();
+        let doc = (is_document(path) && size <= MAX_ANALYZED).then(|| {
+            if analysed_before {
+                let tree = syntax::parse_rope(&rope, tree.as_ref());
+                Document::from_tree(path.to_path_buf(), rope.to_string(), tree)
+            } else {
+                // Back under the size limit: analysed again, from scratch.
+                Document::new(path.to_path_buf(), rope.to_string())
+            }
+        });
+        file.rope = rope;
         file.version = version;
-        let size = file.rope.len_bytes();
-        if file.doc.is_some() && size > MAX_ANALYZED {
-            // Grown past the limit: kept in sync, no longer analysed.
-            file.doc = None;
-            if let Some(ws) = self.workspace_of_mut(path) {
-                ws.remove_doc(path);
+        match doc {
+            Some(doc) => {
+                let summary = DocSummary::of(&doc);
+                file.doc = Some(doc);
+                if let Some(ws) = self.workspace_of_mut(path) {
+                    ws.set_doc(path.to_path_buf(), summary);
+                }
             }
-        } else if file.doc.is_none() && is_document(path) && size <= MAX_ANALYZED {
-            // Back under the limit: analysed again, from scratch.
-            let doc = Document::new(path.to_path_buf(), file.rope.to_string());
-            let summary = DocSummary::of(&doc);
-            file.doc = Some(doc);
-            if let Some(ws) = self.workspace_of_mut(path) {
-                ws.set_doc(path.to_path_buf(), summary);
+            None if analysed_before => {
+                // Grown past the limit: kept in sync, no longer analysed.
+                file.doc = None;
+                if let Some(ws) = self.workspace_of_mut(path) {
+                    ws.remove_doc(path);
+                }
             }
-        } else if file.doc.is_some() {
-            let tree = syntax::parse_rope(&file.rope, tree.as_ref());
-            let doc = Document::from_tree(path.to_path_buf(), file.rope.to_string(), tree);
-            let summary = DocSummary::of(&doc);
-            file.doc = Some(doc);
-            if let Some(ws) = self.workspace_of_mut(path) {
-                ws.set_doc(path.to_path_buf(), summary);
-            }
+            None => {}
         }
         self.aux_changed(path);
         true
@@ -444,18 +472,59 @@ impl State {
     /// has one, else from the file's text (open, in memory, or on disk).
     pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
         let uri = convert::uri_of(&loc.path)?;
+        self.location_in(uri, loc)
+    }
+
+    /// `location` for many: the URI is made once per run of locations in
+    /// one file (references and renames return thousands in a few files).
+    pub fn locations<'a>(
+        &self,
+        locs: impl IntoIterator<Item = &'a crate::ide::Location>,
+    ) -> Vec<Option<lsp::Location>> {
+        let mut last: Option<(&Path, Option<lsp::Uri>)> = None;
+        let mut out = Vec::new();
+        for loc in locs {
+            let uri = match &last {
+                Some((p, uri)) if *p == loc.path.as_path() => uri.clone(),
+                _ => {
+                    let uri = convert::uri_of(&loc.path);
+                    last = Some((&loc.path, uri.clone()));
+                    uri
+                }
+            };
+            out.push(uri.and_then(|uri| self.location_in(uri, loc)));
+        }
+        out
+    }
+
+    fn location_in(&self, uri: lsp::Uri, loc: &crate::ide::Location) -> Option<lsp::Location> {
         let range = match (&loc.span, loc.range == (0..0)) {
             (Some(span), _) => lsp::Range::new(
                 lsp::Position::new(span.start.line, span.start.col),
                 lsp::Position::new(span.end.line, span.end.col),
             ),
             (None, true) => lsp::Range::default(),
-            (None, false) => {
-                let (text, index) = self.text_of(&loc.path)?;
-                convert::range(&index, &text, &loc.range, self.encoding)
-            }
+            (None, false) => self.with_text(&loc.path, |text, index| {
+                convert::range(index, text, &loc.range, self.encoding)
+            })?,
         };
         Some(lsp::Location { uri, range })
+    }
+
+    /// Runs `f` on the text and line index of a file of a workspace,
+    /// borrowed when the file is open or in memory (no copy of a large open
+    /// document per location), read from disk otherwise.
+    fn with_text<R>(&self, path: &Path, f: impl FnOnce(&str, &LineIndex) -> R) -> Option<R> {
+        if let Some(d) = self.open.get(path).and_then(|f| f.doc.as_ref()) {
+            return Some(f(&d.text, &d.line_index));
+        }
+        if !self.open.contains_key(path)
+            && let Some(aux) = self.workspace_of(path).aux.get(path)
+        {
+            return Some(f(&aux.text, &aux.line_index));
+        }
+        let (text, index) = self.text_of(path)?;
+        Some(f(&text, &index))
     }
 
     /// The text and line index of any file of a workspace, for converting a

@@ -141,6 +141,36 @@ async function checkSemanticColours(page, base) {
     `${JSON.stringify(colours)}; grammar ${grammarColour}; text ${plainColour}`,
   );
   await page.screenshot({ path: path.join(WORK, "semantic-screenshot.png") });
+
+
+  // Auto-closing (language-configuration.json), typed into the editor.
+  const typed = {};
+  const expected = { "[[": "[[]]", "[@": "[@]", "[^": "[^]", "[": "[]" };
+  for (const opening of Object.keys(expected)) {
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await new Promise((r) => setTimeout(r, 500)); // let the new line be tokenized first
+    await page.keyboard.type(opening, { delay: 50 });
+    const lastLine = async () =>
+      (
+        await page.evaluate(() =>
+          [...document.querySelectorAll(".monaco-editor .view-line")]
+            .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+            .map((l) => l.textContent.replace(/\u00a0/g, " ").trim()),
+        )
+      )
+        .filter((l) => l !== "")
+        .at(-1);
+    await waitFor(`${opening} to be closed`, async () => (await lastLine()) === expected[opening], 5000).catch(() => {});
+    typed[opening] = await lastLine();
+    if (typed[opening] !== expected[opening]) await page.screenshot({ path: path.join(WORK, "autoclose-failure.png") });
+  }
+  record(
+    "typing [[, [@, [^ and [ closes them with ]], ], ] and ]",
+    Object.entries(expected).every(([opening, line]) => typed[opening] === line),
+    JSON.stringify(typed),
+  );
 }
 
 async function main() {
@@ -174,7 +204,9 @@ async function main() {
   fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
 
   const common = ["--config", path.join(WORK, "config.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
-  const install = spawnSync(CODE_SERVER, [...common, "--install-extension", vsix], { encoding: "utf8" });
+  // code-server keeps logs and a heartbeat under XDG_DATA_HOME: keep them in .work too.
+  const env = { ...process.env, XDG_DATA_HOME: path.join(WORK, "xdg-data"), XDG_CONFIG_HOME: path.join(WORK, "xdg-config") };
+  const install = spawnSync(CODE_SERVER, [...common, "--install-extension", vsix], { encoding: "utf8", env });
   record(
     "code-server installs the .vsix",
     install.status === 0 && fs.readdirSync(extensions).some((d) => d.startsWith("scholia.scholia-")),
@@ -196,7 +228,7 @@ async function main() {
       "--disable-getting-started-override",
       workspace,
     ],
-    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+    { stdio: ["ignore", "pipe", "pipe"], detached: true, env },
   );
   const serverLog = fs.createWriteStream(path.join(WORK, "code-server.log"));
   codeServer.stdout.pipe(serverLog);

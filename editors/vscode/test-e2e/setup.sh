@@ -50,5 +50,5 @@ EOF
 npm_config_build_from_source=true npm rebuild --ignore-scripts=false argon2
 
 mkdir -p .work
-node_modules/.bin/code-server --config .work/config.yaml --version
+XDG_DATA_HOME="$PWD/.work/xdg-data" node_modules/.bin/code-server --config .work/config.yaml --version
 touch node_modules/.scholia-e2e-ready

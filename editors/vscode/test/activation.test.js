@@ -204,7 +204,11 @@ test("an absolute scholia.server.path and extraArgs are used as given", { timeou
 
   const standin = createVscodeStandin({
     workspaceFolder: dir,
-    userSettings: { "scholia.server.path": server, "scholia.server.extraArgs": ["--log", "debug"] },
+    userSettings: {
+      "scholia.server.path": server,
+      "scholia.server.extraArgs": ["--log", "debug"],
+      "scholia.trace.server": "verbose",
+    },
   });
   const { extension } = loadBundle(t, standin);
   const context = fakeContext();
@@ -218,6 +222,8 @@ test("an absolute scholia.server.path and extraArgs are used as given", { timeou
   assert.deepEqual(start.args, ["lsp", "--log", "debug"]);
   const initialize = readLog(log).find((e) => e.method === "initialize");
   assert.deepEqual(initialize.params.initializationOptions, { lint: {} });
+  // scholia.trace.server reaches the client (its id is "scholia").
+  assert.equal(initialize.params.trace, "verbose");
 
 });
 

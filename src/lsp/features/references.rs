@@ -36,5 +36,5 @@ pub fn references(s: &mut State, p: lsp::ReferenceParams) -> Option<Vec<lsp::Loc
     let ws = s.workspace_of(&path);
     let open = |p: &std::path::Path| s.open.get(p).and_then(|f| f.doc.as_ref());
     let found = references::references(ws, &target, current, open, p.context.include_declaration);
-    Some(found.iter().filter_map(|l| s.location(l)).collect())
+    Some(s.locations(&found).into_iter().flatten().collect())
 }

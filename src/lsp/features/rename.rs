@@ -69,8 +69,9 @@ pub fn rename(s: &mut State, p: lsp::RenameParams) -> Result<Option<lsp::Workspa
     let open = |p: &std::path::Path| s.open.get(p).and_then(|f| f.doc.as_ref());
     let edits = rename::rename(ws, &r.target, &p.new_name, current, open).map_err(refused)?;
     let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-    for e in edits {
-        let Some(loc) = s.location(&e.location) else {
+    let locations = s.locations(edits.iter().map(|e| &e.location));
+    for (e, loc) in edits.into_iter().zip(locations) {
+        let Some(loc) = loc else {
             continue;
         };
         changes.entry(loc.uri).or_default().push(lsp::TextEdit {
