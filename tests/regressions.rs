@@ -105,3 +105,26 @@ fn a_huge_registry_file_is_refused_unread() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Found by tests/resource_bounds.rs (100,000 footnotes took minutes): the
+/// `uncited-note` check scanned every citation for every note.
+#[test]
+fn uncited_note_check_is_not_quadratic() {
+    let mut text = String::new();
+    for i in 0..40_000 {
+        text.push_str(&format!("Text[^{i}].\n"));
+    }
+    text.push('\n');
+    for i in 0..40_000 {
+        text.push_str(&format!("[^{i}]: Note [@k{i}].\n\n"));
+    }
+    let d = doc(&text);
+    let start = std::time::Instant::now();
+    let found = diagnostics::check(&d, &Workspace::detached());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(3),
+        "check took {:?}",
+        start.elapsed()
+    );
+    assert!(!found.iter().any(|x| x.code == Code::UncitedNote));
+}

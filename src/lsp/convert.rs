@@ -1,6 +1,7 @@
 //! Conversions between LSP types and ours: URIs ↔ paths, positions ↔ byte
 //! offsets (in the negotiated encoding), our diagnostics → LSP diagnostics.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -106,13 +107,116 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
+/// One diagnostic (for many, `diagnostics` is linear and bounded).
+#[allow(dead_code)]
 pub fn diagnostic(index: &LineIndex, text: &str, d: &Diagnostic, enc: Encoding) -> lsp::Diagnostic {
+    diagnostic_at(d, range(index, text, &d.range, enc))
+}
+
+fn diagnostic_at(d: &Diagnostic, range: lsp::Range) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: range(index, text, &d.range, enc),
+        range,
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         source: Some("scholia".to_string()),
         message: d.message.clone(),
         ..Default::default()
+    }
+}
+
+/// The most diagnostics published for one file. Past it, the first ones
+/// (in document order) are sent with a note saying how many were left out:
+/// half a million problems in one file help nobody, and converting and
+/// sending them all would stall the server.
+pub const MAX_DIAGNOSTICS: usize = 10_000;
+
+/// LSP positions of many byte offsets at once, the same as `position` for
+/// each: one walk along each line however many offsets it holds, so that a
+/// diagnostic on every word of a 50 MB line stays linear.
+pub fn positions(
+    index: &LineIndex,
+    text: &str,
+    offsets: &mut Vec<usize>,
+    enc: Encoding,
+) -> HashMap<usize, lsp::Position> {
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut out = HashMap::with_capacity(offsets.len());
+    // (line, its content range, offset reached, column there)
+    let mut at: Option<(usize, Range<usize>, usize, u32)> = None;
+    for &offset in offsets.iter() {
+        let o = offset.min(text.len());
+        let line = index.line_of(o);
+        let (cur_line, range, reached, col) = match at.take() {
+            Some(a) if a.0 == line => a,
+            _ => {
+                let range = index.line_range(text, line).unwrap_or(o..o);
+                (line, range.clone(), range.start, 0)
+            }
+        };
+        let mut end = o.min(range.end).max(reached);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let end = end.max(reached);
+        let col = col + enc.len(&text[reached..end]) as u32;
+        out.insert(offset, lsp::Position::new(cur_line as u32, col));
+        at = Some((cur_line, range, end, col));
+    }
+    out
+}
+
+/// Our diagnostics of one file as LSP diagnostics: at most
+/// `MAX_DIAGNOSTICS`, then a note on what was left out.
+pub fn diagnostics(
+    index: &LineIndex,
+    text: &str,
+    list: &[Diagnostic],
+    enc: Encoding,
+) -> Vec<lsp::Diagnostic> {
+    let mut kept: Vec<&Diagnostic> = list.iter().collect();
+    let left_out = kept.len().saturating_sub(MAX_DIAGNOSTICS);
+    if left_out > 0 {
+        kept.sort_by_key(|d| (d.range.start, d.range.end));
+        kept.truncate(MAX_DIAGNOSTICS);
+    }
+    let mut offsets: Vec<usize> = kept
+        .iter()
+        .flat_map(|d| [d.range.start, d.range.end])
+        .collect();
+    let at = positions(index, text, &mut offsets, enc);
+    let mut out: Vec<lsp::Diagnostic> = kept
+        .iter()
+        .map(|d| diagnostic_at(d, lsp::Range::new(at[&d.range.start], at[&d.range.end])))
+        .collect();
+    if left_out > 0 {
+        out.push(lsp::Diagnostic {
+            range: lsp::Range::default(),
+            severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+            source: Some("scholia".to_string()),
+            message: format!(
+                "{left_out} more problems in this file are not shown (the server sends at most {MAX_DIAGNOSTICS} per file); `scholia check` lists them all"
+            ),
+            ..Default::default()
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_positions_equal_single_positions() {
+        let text = "a\r\n周恩来 👨\u{200d}👩 e\u{301}x\rlast\n\nend";
+        let index = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let mut all: Vec<usize> = (0..=text.len() + 3).collect();
+            let batch = positions(&index, text, &mut all, enc);
+            for o in 0..=text.len() + 3 {
+                assert_eq!(batch[&o], position(&index, text, o, enc), "{enc:?} {o}");
+            }
+        }
     }
 }

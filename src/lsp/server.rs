@@ -390,7 +390,7 @@ impl LanguageServer for Server {
                 );
                 return;
             }
-            if s.open.get(&path).is_some_and(|f| f.doc.is_some()) {
+            if super::state::is_document(&path) {
                 // A document: itself, and open translations of it.
                 let mut list: Vec<Publish> = s.diagnostics_of(&path).into_iter().collect();
                 let ws = s.workspace_of(&path);

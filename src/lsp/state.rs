@@ -23,6 +23,11 @@ pub struct Publish {
     pub version: Option<i32>,
 }
 
+/// Open documents larger than this are kept in sync (their text follows
+/// every change) but not parsed or checked: a diagnostic says so. Parsing
+/// and checking 50 MB on every keystroke would take seconds each time.
+pub const MAX_ANALYZED: usize = 16 << 20;
+
 /// A file the editor holds open.
 pub struct OpenFile {
     pub uri: lsp::Uri,
@@ -171,7 +176,16 @@ impl State {
     }
 
     pub fn open_file(&mut self, path: PathBuf, uri: lsp::Uri, version: i32, text: String) {
-        let doc = is_document(&path).then(|| Document::new(path.clone(), text.clone()));
+        let doc = (is_document(&path) && text.len() <= MAX_ANALYZED)
+            .then(|| Document::new(path.clone(), text.clone()));
+        if doc.is_none() && is_document(&path) {
+            eprintln!(
+                "scholia: {} is {} MB, above the limit of {} MB: kept in sync, not analysed",
+                path.display(),
+                text.len() >> 20,
+                MAX_ANALYZED >> 20
+            );
+        }
         if let Some(doc) = &doc {
             let summary = DocSummary::of(doc);
             if let Some(ws) = self.workspace_of_mut(&path) {
@@ -239,18 +253,35 @@ impl State {
                 }
             }
         }
-        let doc = file.doc.is_some().then(|| {
-            let tree = syntax::parse_rope(&rope, tree.as_ref());
-            Document::from_tree(path.to_path_buf(), rope.to_string(), tree)
+        let size = rope.len_bytes();
+        let analysed_before = file.doc.is_some();
+        let doc = (is_document(path) && size <= MAX_ANALYZED).then(|| {
+            if analysed_before {
+                let tree = syntax::parse_rope(&rope, tree.as_ref());
+                Document::from_tree(path.to_path_buf(), rope.to_string(), tree)
+            } else {
+                // Back under the size limit: analysed again, from scratch.
+                Document::new(path.to_path_buf(), rope.to_string())
+            }
         });
         file.rope = rope;
         file.version = version;
-        if let Some(doc) = doc {
-            let summary = DocSummary::of(&doc);
-            file.doc = Some(doc);
-            if let Some(ws) = self.workspace_of_mut(path) {
-                ws.set_doc(path.to_path_buf(), summary);
+        match doc {
+            Some(doc) => {
+                let summary = DocSummary::of(&doc);
+                file.doc = Some(doc);
+                if let Some(ws) = self.workspace_of_mut(path) {
+                    ws.set_doc(path.to_path_buf(), summary);
+                }
             }
+            None if analysed_before => {
+                // Grown past the limit: kept in sync, no longer analysed.
+                file.doc = None;
+                if let Some(ws) = self.workspace_of_mut(path) {
+                    ws.remove_doc(path);
+                }
+            }
+            None => {}
         }
         self.aux_changed(path);
         true
@@ -372,17 +403,28 @@ impl State {
         let enc = self.encoding;
         let ws = self.workspace_of(path);
         let list = match &file.doc {
-            Some(doc) => diagnostics::check(doc, ws)
-                .iter()
-                .map(|d| convert::diagnostic(&doc.line_index, &doc.text, d, enc))
-                .collect(),
+            None if is_document(path) => vec![lsp::Diagnostic {
+                range: lsp::Range::default(),
+                severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+                source: Some("scholia".to_string()),
+                message: format!(
+                    "this document is {} MB, above the limit of {} MB for live checking: it is kept in sync but not analysed (no diagnostics, hover or other features); `scholia check` checks it",
+                    file.rope.len_bytes() >> 20,
+                    MAX_ANALYZED >> 20
+                ),
+                ..Default::default()
+            }],
+            Some(doc) => convert::diagnostics(
+                &doc.line_index,
+                &doc.text,
+                &diagnostics::check(doc, ws),
+                enc,
+            ),
             None => {
                 let aux = ws.aux.get(path)?;
                 let mut ds = aux.diagnostics.clone();
                 diagnostics::finish(&mut ds, ws);
-                ds.iter()
-                    .map(|d| convert::diagnostic(&aux.line_index, &aux.text, d, enc))
-                    .collect()
+                convert::diagnostics(&aux.line_index, &aux.text, &ds, enc)
             }
         };
         Some(Publish {
@@ -413,10 +455,12 @@ impl State {
                 diagnostics::finish(&mut ds, ws);
                 out.push(Publish {
                     uri,
-                    diagnostics: ds
-                        .iter()
-                        .map(|d| convert::diagnostic(&aux.line_index, &aux.text, d, self.encoding))
-                        .collect(),
+                    diagnostics: convert::diagnostics(
+                        &aux.line_index,
+                        &aux.text,
+                        &ds,
+                        self.encoding,
+                    ),
                     version: None,
                 });
             }
