@@ -3,6 +3,10 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds, every target
 #
+# Targets (`cargo fuzz list`): bibtex config csl_json did_change document
+# front_matter import registry scanner (the differential scanner/tree-sitter
+# check of closed documents' syntax).
+#
 # The machine has only the stable toolchain. cargo-fuzz needs nightly-only
 # rustc flags (-Zsanitizer=address and the sanitizer-coverage passes), which
 # stable rustc accepts when RUSTC_BOOTSTRAP=1 is set; nothing else is needed
@@ -50,16 +54,23 @@ for t in "${targets[@]}"; do
   # New corpus entries stay local (fuzz/.gitignore keeps only seed-* files).
   if ! cargo fuzz run -a --sanitizer "$sanitizer" "$t" "fuzz/corpus/$t" -- \
       -max_total_time="$secs" -timeout=10 -rss_limit_mb=3072 -max_len=65536 \
-      "${parallel[@]}" -print_final_stats=1 2>"fuzz/$t.log"; then
+      "${parallel[@]}" -print_final_stats=1 >"fuzz/$t.log" 2>&1; then
     failed+=("$t")
     tail -n 60 "fuzz/$t.log"
+    # The input that failed (libFuzzer: "Test unit written to <path>").
+    artifacts=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "fuzz/$t.log")
+    for a in $artifacts; do
+      echo "fuzz: $t failed; input: $a"
+      echo "fuzz: reproduce: RUSTC_BOOTSTRAP=1 cargo fuzz run -a --sanitizer $sanitizer $t $a"
+    done
+    [ -n "$artifacts" ] || echo "fuzz: $t failed without writing an input; log: fuzz/$t.log"
   else
     grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done|#[0-9]+ *DONE)" "fuzz/$t.log" || tail -n 3 "fuzz/$t.log"
   fi
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
-  echo "fuzz: crashes in: ${failed[*]} (inputs in fuzz/artifacts/)"
+  echo "fuzz: FAILED: ${failed[*]} (inputs in $PWD/fuzz/artifacts/, logs in $PWD/fuzz/<target>.log)"
   exit 1
 fi
 echo "fuzz: ${#targets[@]} targets ran ${secs}s each without a crash"

@@ -56,20 +56,19 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(i + 1);
-                }
-                _ => {}
+        let mut starts = Vec::with_capacity(bytes.len() / 64 + 1);
+        starts.push(0);
+        // `memchr2` finds the terminators many bytes at a time (a third of
+        // the cost of a byte loop on 1 MB, paid on every keystroke).
+        let mut after_cr = usize::MAX; // where a `\r` just ended a line
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' && i == after_cr {
+                // The `\n` of a `\r\n`: the line ends after it, not twice.
+                *starts.last_mut().expect("a line was pushed") = i + 1;
+            } else {
+                starts.push(i + 1);
             }
-            i += 1;
+            after_cr = if bytes[i] == b'\r' { i + 1 } else { usize::MAX };
         }
         LineIndex {
             starts,
@@ -185,6 +184,56 @@ mod tests {
         // 周 = 1 unit, family emoji = 3 emoji (2 units each) + 2 ZWJ (1 each)
         assert_eq!(index.line_col(text, x, Encoding::Utf16).col, 1 + 8);
         assert_eq!(index.line_col(text, x, Encoding::Utf32).col, 1 + 5);
+    }
+
+    /// The byte loop `LineIndex::new` used before `memchr`.
+    fn starts_byte_by_byte(text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        starts
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_starts_equal_the_byte_loop(text in "[\r\na é\u{2028}]{0,64}") {
+            let index = LineIndex::new(&text);
+            proptest::prop_assert_eq!(&index.starts, &starts_byte_by_byte(&text));
+            proptest::prop_assert_eq!(index.len, text.len());
+        }
+    }
+
+    #[test]
+    fn line_starts_of_terminator_runs() {
+        for text in [
+            "",
+            "\r",
+            "\n",
+            "\r\n",
+            "\n\r",
+            "\r\r\n",
+            "\r\n\r\n",
+            "a\r\nb\rc\nd\n\r",
+        ] {
+            assert_eq!(
+                LineIndex::new(text).starts,
+                starts_byte_by_byte(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -5,56 +5,14 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use expect_test::{Expect, expect};
-use scholia::diagnostics::Diagnostic;
 use scholia::workspace::bibliography::Bibliography;
 
-fn fixture(name: &str) -> (PathBuf, String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/bibliography")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap();
-    (PathBuf::from(name), text)
-}
+mod support;
+
+use support::files::{render_diagnostics, span, text_of};
 
 fn fixtures(names: &[&str]) -> Vec<(PathBuf, String)> {
-    names.iter().map(|n| fixture(n)).collect()
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-fn span(text: &str, range: &std::ops::Range<usize>) -> String {
-    let (l1, c1) = line_col(text, range.start);
-    let (l2, c2) = line_col(text, range.end);
-    format!("{l1}:{c1}-{l2}:{c2}")
-}
-
-fn text_of<'a>(files: &'a [(PathBuf, String)], path: &std::path::Path) -> &'a str {
-    &files.iter().find(|(p, _)| p == path).unwrap().1
-}
-
-/// `file:line:col-line:col code severity: message`, one a line.
-fn render_diagnostics(files: &[(PathBuf, String)], diags: &[(PathBuf, Diagnostic)]) -> String {
-    let mut out = String::new();
-    for (path, d) in diags {
-        let text = text_of(files, path);
-        writeln!(
-            out,
-            "{}:{} {} {}: {}",
-            path.display(),
-            span(text, &d.range),
-            d.code,
-            d.severity,
-            d.message
-        )
-        .unwrap();
-    }
-    out
+    support::files::fixtures("bibliography", names)
 }
 
 fn check_load(names: &[&str], expect: Expect) {

@@ -16,6 +16,11 @@ fn fixture_dir() -> std::path::PathBuf {
 /// Starts a server on a copy of the fixture, offering `$/progress` so that
 /// the test knows when the background index is complete.
 fn start(enc: &[&str]) -> (Client, TempDir) {
+    start_with(enc, &[])
+}
+
+/// `start` with environment variables for the server.
+fn start_with(enc: &[&str], env: &[(&str, &str)]) -> (Client, TempDir) {
     let dir = TempDir::new("editing");
     for entry in walk(&fixture_dir()) {
         let rel = entry.strip_prefix(fixture_dir()).unwrap();
@@ -23,7 +28,7 @@ fn start(enc: &[&str]) -> (Client, TempDir) {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(&entry, &to).unwrap();
     }
-    let mut client = Client::spawn();
+    let mut client = Client::spawn_with(env);
     let result = client
         .request(
             "initialize",
@@ -483,4 +488,146 @@ fn without_client_watchers_the_server_polls_registry_files() {
     std::fs::write(&registry, text).unwrap();
     let after = client.wait_diagnostics(&uri, |d| d.is_empty());
     assert!(after.is_empty());
+}
+
+/// References and rename read an open document's mentions from the index,
+/// which follows every edit: a mention typed in the editor (not saved) is
+/// found and renamed, one deleted is not.
+#[test]
+fn references_and_rename_follow_unsaved_edits_of_an_open_document() {
+    let (mut client, dir) = start(&["utf-16"]);
+    let (uri, text) = open(&mut client, &dir, "a.scholia");
+    // Drop the first line's `[[stalin]]`, add one on a new last line.
+    let edited = text.replacen("[[stalin]] met", "He met", 1) + "Then [[stalin]] again.\n";
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": edited }] }),
+    );
+    let last = edited.lines().count() - 1;
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({
+                "textDocument": { "uri": uri },
+                "position": { "line": last, "character": 8 },
+                "context": { "includeDeclaration": false },
+            }),
+        )
+        .unwrap();
+    let in_a: Vec<(u64, u64, u64)> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["uri"] == uri)
+        .map(|l| {
+            let r = &l["range"];
+            (
+                r["start"]["line"].as_u64().unwrap(),
+                r["start"]["character"].as_u64().unwrap(),
+                r["end"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // `[[Stalin|STALIN]]` on line 5 moved left by 8 (`He met` for
+    // `[[stalin]] met`); the new mention is on the last line.
+    assert_eq!(in_a, [(5, 44, 61), (last as u64, 5, 15)]);
+    let edit = client
+        .request(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": last, "character": 8 }, "newName": "joseph-stalin" }),
+        )
+        .unwrap();
+    let mut in_a: Vec<String> = edit["changes"][uri.as_str()]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let r = &e["range"];
+            format!(
+                "{}:{}-{} {}",
+                r["start"]["line"], r["start"]["character"], r["end"]["character"], e["newText"]
+            )
+        })
+        .collect();
+    in_a.sort();
+    let mut expected = [
+        format!("{last}:7-13 \"joseph-stalin|stalin\""),
+        "5:46-52 \"joseph-stalin\"".to_string(),
+    ];
+    expected.sort();
+    assert_eq!(in_a, expected);
+    drop(dir);
+}
+
+/// References and rename answers are written straight to JSON bytes
+/// (transport::RawAnswers); they are the answers tower-lsp serializes
+/// itself (`SCHOLIA_TYPED_ANSWERS=1`), asked from every offset of an open
+/// document with unsaved edits, with and without the declaration, in each
+/// position encoding.
+#[test]
+fn raw_references_and_rename_answers_equal_the_typed_ones() {
+    for enc in ["utf-8", "utf-16", "utf-32"] {
+        let (mut raw, raw_dir) = start_with(&[enc], &[]);
+        let (mut typed, typed_dir) = start_with(&[enc], &[("SCHOLIA_TYPED_ANSWERS", "1")]);
+        let mut texts = Vec::new();
+        for (client, dir) in [(&mut raw, &raw_dir), (&mut typed, &typed_dir)] {
+            let (uri, text) = open(client, dir, "a.scholia");
+            let edited =
+                text.replacen("[[stalin]] met", "He met", 1) + "Then [[stalin]] é 周 [[stalin]].\n";
+            client.notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": edited }] }),
+            );
+            open(client, dir, "b.scholia");
+            texts.push((uri, edited));
+        }
+        let (text, raw_uri, typed_uri) = (&texts[0].1, &texts[0].0, &texts[1].0);
+        let relative = |v: Value, dir: &TempDir| -> String {
+            v.to_string().replace(&uri_of(&dir.path), "ROOT")
+        };
+        let mut nonempty = 0;
+        for (line, content) in text.lines().enumerate() {
+            let units = match enc {
+                "utf-8" => content.len(),
+                "utf-16" => content.encode_utf16().count(),
+                _ => content.chars().count(),
+            };
+            for character in 0..=units {
+                let pos = json!({ "line": line, "character": character });
+                for (method, extra) in [
+                    (
+                        "textDocument/references",
+                        json!({ "context": { "includeDeclaration": true } }),
+                    ),
+                    (
+                        "textDocument/references",
+                        json!({ "context": { "includeDeclaration": false } }),
+                    ),
+                    ("textDocument/rename", json!({ "newName": "joseph-stalin" })),
+                ] {
+                    let ask = |uri: &str| {
+                        let mut p = json!({ "textDocument": { "uri": uri }, "position": pos });
+                        p.as_object_mut()
+                            .unwrap()
+                            .extend(extra.as_object().unwrap().clone());
+                        p
+                    };
+                    let a = raw.request(method, ask(raw_uri));
+                    let b = typed.request(method, ask(typed_uri));
+                    match (a, b) {
+                        (Ok(a), Ok(b)) => {
+                            nonempty += usize::from(!a.is_null());
+                            assert_eq!(
+                                relative(a, &raw_dir),
+                                relative(b, &typed_dir),
+                                "{method} at {pos} ({enc})"
+                            );
+                        }
+                        (a, b) => assert_eq!(a.err(), b.err(), "{method} at {pos} ({enc})"),
+                    }
+                }
+            }
+        }
+        assert!(nonempty > 50, "{nonempty} answers were not null");
+    }
 }

@@ -11,8 +11,11 @@
 //! brackets and nothing else, so removing them gives back the untagged
 //! import byte for byte.
 //!
-//! Quick fixes and renumbering have property tests of their own
-//! (tests/renumber_props.rs, on the code-actions branch).
+//! Every code action (quick fixes, tagging, renumbering) is checked through
+//! the server too: its edits lie exactly in the text, do not overlap, keep
+//! a BOM and the file's kind of line ends (a CRLF registry gets a CRLF
+//! entry), and nothing is written to disk. Their exact shape is checked on
+//! the `ide` layer by tests/renumber_props.rs.
 
 mod support;
 
@@ -234,7 +237,9 @@ fn renaming_a_registry_id_changes_only_id_mentions_and_the_key() {
             };
             let path = dir.join(&format!("open-{n}.scholia"));
             let uri = client.open(&path, &text);
-            // Wait until the index knows the closed document.
+            // The rename itself waits until the closed document is indexed
+            // (tests/loading.rs); its diagnostics are read to keep the
+            // client's queue short.
             client.diagnostics_for(&uri, Some(1));
             let before = snapshot(&dir.path);
             let new = format!("zhou-{n}");
@@ -357,4 +362,170 @@ fn import_with_tag_adds_mention_brackets_and_nothing_else() {
         )
         .unwrap();
     assert!(tagged_some.get() > 0, "--tag never tagged anything");
+}
+
+/// A server whose client takes code action literals (plain `changes` edits).
+fn start_for_actions(root: &Path, enc: Encoding) -> Client {
+    let mut client = Client::spawn();
+    let result = client
+        .request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": uri_of(root),
+                "workspaceFolders": [{ "uri": uri_of(root), "name": "ws" }],
+                "capabilities": {
+                    "general": { "positionEncodings": [enc.name()] },
+                    "textDocument": {
+                        "publishDiagnostics": { "versionSupport": true },
+                        "codeAction": {
+                            "codeActionLiteralSupport": { "codeActionKind": { "valueSet": [
+                                "quickfix", "refactor", "refactor.rewrite", "source",
+                            ] } },
+                            "isPreferredSupport": true,
+                        },
+                    },
+                    "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+                },
+            }),
+        )
+        .unwrap_or_else(|e| panic!("initialize failed: {e}"));
+    let name = result["capabilities"]["positionEncoding"]
+        .as_str()
+        .unwrap_or("utf-16");
+    client.encoding = Encoding::from_name(name).unwrap();
+    client.notify("initialized", json!({}));
+    client
+}
+
+/// (CRLF, lone LF, lone CR) counts.
+fn line_ends(text: &str) -> (usize, usize, usize) {
+    let crlf = text.matches("\r\n").count();
+    (
+        crlf,
+        text.matches('\n').count() - crlf,
+        text.matches('\r').count() - crlf,
+    )
+}
+
+/// Checks one file's edits as an editor would apply them: exact positions
+/// (on a character boundary, within their line), no overlap; then the file
+/// keeps its BOM and its kind of line ends. Returns the new text.
+fn apply_checked(text: &str, edits: &[Value], enc: Encoding) -> Result<String, TestCaseError> {
+    for e in edits {
+        let r = Range::from_json(&e["range"]);
+        for p in [r.start, r.end] {
+            let back = position_at(text, offset_at(text, p, enc), enc);
+            prop_assert_eq!(back, p, "an edit position that is not in the text: {}", e);
+        }
+    }
+    let (new, _) = apply(text, edits, enc);
+    prop_assert_eq!(new.starts_with('\u{feff}'), text.starts_with('\u{feff}'));
+    let (crlf, lf, cr) = line_ends(text);
+    let (ncrlf, nlf, ncr) = line_ends(&new);
+    if crlf > 0 && lf == 0 && cr == 0 {
+        prop_assert!(
+            nlf == 0 && ncr == 0,
+            "a CRLF file got other line ends: {:?}",
+            new
+        );
+    }
+    if lf > 0 && crlf == 0 && cr == 0 {
+        prop_assert!(
+            ncrlf == 0 && ncr == 0,
+            "an LF file got other line ends: {:?}",
+            new
+        );
+    }
+    Ok(new)
+}
+
+/// Problems for the code actions to fix: an undefined note, an unknown
+/// entity, untagged names, notes out of order.
+const FIXABLE: &[&str] = &[
+    "[^9]",
+    "[[Nobody Known]]",
+    "Zhou Enlai",
+    "Port Arthur",
+    "[^2] [^1]",
+];
+
+#[test]
+fn every_code_action_through_the_server_changes_only_what_it_must() {
+    let dir = TempDir::new("lossless-actions");
+    fs::write(
+        dir.join("scholia.toml"),
+        "registry = [\"registry.toml\"]\r\n",
+    )
+    .unwrap();
+    // A CRLF registry: an entry added to it must use CRLF too.
+    fs::write(dir.join("registry.toml"), REGISTRY.replace('\n', "\r\n")).unwrap();
+    let client = RefCell::new(start_for_actions(&dir.path, Encoding::Utf16));
+    let enc = client.borrow().encoding;
+    let before = snapshot(&dir.path);
+    let counter = Cell::new(0);
+    let applied = Cell::new(0);
+    let other_files = Cell::new(0);
+    runner(24)
+        .run(
+            &(doc_strategy(), prop::collection::vec(0..FIXABLE.len(), 1..4)),
+            |(mut doc, fixes)| {
+                let n = counter.get() + 1;
+                counter.set(n);
+                let mut client = client.borrow_mut();
+                // Put the problems into the document's first line.
+                doc.lines[0].clear();
+                let mut text = doc.text();
+                let at = text.find("# Title").unwrap() + "# Title".len();
+                let extra: Vec<&str> = fixes.iter().map(|&i| FIXABLE[i]).collect();
+                text.insert_str(at, &format!(" {}", extra.join(" ")));
+                let path = dir.join(&format!("actions-{n}.scholia"));
+                let uri = client.open(&path, &text);
+                let diags = client.diagnostics_for(&uri, Some(1));
+                let mut asked = Vec::new();
+                for d in &diags {
+                    let context = json!({ "diagnostics": [{
+                        "range": d.range.json(), "severity": d.severity, "code": d.code,
+                        "source": "scholia", "message": d.message,
+                    }] });
+                    asked.push((d.range, context));
+                }
+                let whole = range_at(&text, 0..text.len(), enc);
+                asked.push((whole, json!({ "diagnostics": [], "only": ["source"] })));
+                for (range, context) in asked {
+                    let actions = client
+                        .request(
+                            "textDocument/codeAction",
+                            json!({ "textDocument": { "uri": uri }, "range": range.json(), "context": context }),
+                        )
+                        .map_err(|e| TestCaseError::fail(format!("codeAction failed: {e}")))?;
+                    for action in actions.as_array().into_iter().flatten() {
+                        let Some(changes) = action["edit"]["changes"].as_object() else {
+                            continue;
+                        };
+                        for (u, edits) in changes {
+                            let file = path_of(u);
+                            let original = if *u == uri {
+                                text.clone()
+                            } else {
+                                fs::read_to_string(&file).unwrap()
+                            };
+                            apply_checked(&original, edits.as_array().unwrap(), enc)?;
+                            applied.set(applied.get() + 1);
+                            if *u != uri {
+                                other_files.set(other_files.get() + 1);
+                            }
+                        }
+                    }
+                }
+                client.close(&path);
+                prop_assert_eq!(snapshot(&dir.path), before.clone(), "the server wrote to disk");
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert!(applied.get() >= 24, "only {} edits checked", applied.get());
+    assert!(other_files.get() > 0, "no action edited the registry");
+    let client = client.borrow();
+    assert!(!client.panicked(), "{}", client.stderr());
 }

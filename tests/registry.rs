@@ -5,56 +5,14 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use expect_test::{Expect, expect};
-use scholia::diagnostics::Diagnostic;
 use scholia::workspace::registry::{Entity, Kind, Registry, Resolution};
 
-fn fixture(name: &str) -> (PathBuf, String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/registry")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap();
-    (PathBuf::from(name), text)
-}
+mod support;
+
+use support::files::{render_diagnostics, span, text_of};
 
 fn fixtures(names: &[&str]) -> Vec<(PathBuf, String)> {
-    names.iter().map(|n| fixture(n)).collect()
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-fn span(text: &str, range: &std::ops::Range<usize>) -> String {
-    let (l1, c1) = line_col(text, range.start);
-    let (l2, c2) = line_col(text, range.end);
-    format!("{l1}:{c1}-{l2}:{c2}")
-}
-
-fn text_of<'a>(files: &'a [(PathBuf, String)], path: &std::path::Path) -> &'a str {
-    &files.iter().find(|(p, _)| p == path).unwrap().1
-}
-
-/// `file:line:col-line:col code severity: message`, one a line.
-fn render_diagnostics(files: &[(PathBuf, String)], diags: &[(PathBuf, Diagnostic)]) -> String {
-    let mut out = String::new();
-    for (path, d) in diags {
-        let text = text_of(files, path);
-        writeln!(
-            out,
-            "{}:{} {} {}: {}",
-            path.display(),
-            span(text, &d.range),
-            d.code,
-            d.severity,
-            d.message
-        )
-        .unwrap();
-    }
-    out
+    support::files::fixtures("registry", names)
 }
 
 fn render_entity(files: &[(PathBuf, String)], e: &Entity) -> String {
@@ -686,4 +644,53 @@ fn one_alias_shared_by_twenty_thousand_entries() {
         other => panic!("{other:?}"),
     }
     assert_eq!(registry.find_names("a Comrade.")[0].entities.len(), 20_000);
+}
+
+/// Several large files are parsed on threads of their own: the result is
+/// the serial one (entries in file order, the first definition of an id
+/// wins, problems reported per file in order).
+#[test]
+fn large_registries_in_several_files_load_as_one() {
+    let mut big = String::new();
+    for i in 0..3000 {
+        writeln!(
+            big,
+            "[person.p{i}]\nname = \"Person {i}\"\ndescription = \"An entry that makes this file large enough to be parsed on a thread of its own.\"\n"
+        )
+        .unwrap();
+    }
+    assert!(big.len() > 256 << 10);
+    let second = "[person.p7]\nname = \"Again Seven\"\n\n[place.town]\nname = \"Person 8\"\n";
+    let third = "[organization.club]\nname = \"Club\"\n\n[organization.bad\n";
+    let files = vec![
+        (PathBuf::from("small.toml"), second.to_string()),
+        (PathBuf::from("big.toml"), big.clone()),
+        (PathBuf::from("broken.toml"), third.to_string()),
+    ];
+    let (registry, diags) = Registry::load(&files);
+    let ids: Vec<&str> = registry.entities.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 3002);
+    assert_eq!(&ids[..3], ["p7", "town", "p0"]);
+    assert_eq!(ids[3001], "club");
+    assert_eq!(registry.get("p7").unwrap().name, "Again Seven");
+    let summary: Vec<String> = diags
+        .iter()
+        .map(|(p, d)| format!("{} {}", p.display(), d.code))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "big.toml registry",
+            "big.toml alias-conflict",
+            "broken.toml registry"
+        ],
+        "{}",
+        render_diagnostics(&files, &diags)
+    );
+    assert!(
+        diags[0]
+            .1
+            .message
+            .contains("already defined at small.toml:1")
+    );
 }

@@ -6,8 +6,11 @@
 //! - no panic;
 //! - the rope equals the text a client holds (changes applied here, by an
 //!   independent implementation of LSP's position rules);
-//! - the incrementally parsed tree equals a fresh parse, node by node, and so
-//!   does the model built on it;
+//! - the document's text and model after the edits equal a fresh analysis
+//!   of the text the client holds, both with the scanner (what the server
+//!   runs) and with the tree-sitter grammar (the syntax's definition);
+//!   the server analyses every change from scratch, so this checks that no
+//!   state survives an edit that a fresh open would not have;
 //! - every published diagnostic's range lies inside the document, on a
 //!   character boundary in the negotiated encoding.
 #![no_main]
@@ -22,11 +25,51 @@ use tower_lsp_server::ls_types as lsp;
 /// What inserted text is made of: mostly the format's own tokens, so that
 /// the parser's interesting states are reached.
 const FRAGMENTS: &[&str] = &[
-    "[", "]", "[[", "]]", "[^1]", "[^2]: ", "[^x]", "[@key", "[@aprf-45-1-343, ll. 97-103]",
-    "; @k2]", "|", "\\[", "\\]", "+++\n", "+++", "title = \"T\"\n", "source = \"[@k]\"\n",
-    "\n", "\r\n", "\r", "\n\n", "    ", "\t", "# ", "## Heading\n", "[[stalin|STALIN]]",
-    "[[Port Arthur]]", "[?]", "[[[", "](http://x)", "text ", "Zhou Enlai", "周恩来", "👨\u{200d}👩\u{200d}👧",
-    "e\u{301}", "\u{feff}", "😀", "é", "\"", "'''", "=", "@", "^", ":", "\u{0}",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "[^1]",
+    "[^2]: ",
+    "[^x]",
+    "[@key",
+    "[@aprf-45-1-343, ll. 97-103]",
+    "; @k2]",
+    "|",
+    "\\[",
+    "\\]",
+    "+++\n",
+    "+++",
+    "title = \"T\"\n",
+    "source = \"[@k]\"\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "    ",
+    "\t",
+    "# ",
+    "## Heading\n",
+    "[[stalin|STALIN]]",
+    "[[Port Arthur]]",
+    "[?]",
+    "[[[",
+    "](http://x)",
+    "text ",
+    "Zhou Enlai",
+    "周恩来",
+    "👨\u{200d}👩\u{200d}👧",
+    "e\u{301}",
+    "\u{feff}",
+    "😀",
+    "é",
+    "\"",
+    "'''",
+    "=",
+    "@",
+    "^",
+    ":",
+    "\u{0}",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -151,35 +194,6 @@ fn exact(text: &str, p: lsp::Position, enc: Encoding) -> bool {
     units == p.character as usize
 }
 
-/// Kind, byte range, points and error flags of every node, in order.
-fn nodes(tree: &tree_sitter::Tree) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    let mut done = false;
-    while !done {
-        let n = cursor.node();
-        out.push(format!(
-            "{} {:?} {:?}-{:?} e={} m={}",
-            n.kind(),
-            n.byte_range(),
-            n.start_position(),
-            n.end_position(),
-            n.is_error(),
-            n.is_missing()
-        ));
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                done = true;
-                break;
-            }
-        }
-    }
-    out
-}
-
 fuzz_target!(|input: Input| {
     let enc = match input.encoding % 3 {
         0 => Encoding::Utf8,
@@ -223,18 +237,43 @@ fuzz_target!(|input: Input| {
         }
         assert!(state.change_file(&path, n as i32 + 2, changes));
         let file = &state.open[&path];
-        assert_eq!(file.rope.to_string(), client, "rope differs from the client's text");
+        assert_eq!(
+            file.rope.to_string(),
+            client,
+            "rope differs from the client's text"
+        );
         let doc = file.doc.as_ref().expect("a document");
         assert_eq!(doc.text, client);
+        assert_eq!(
+            doc.model,
+            Model::scan(&client),
+            "model differs from a fresh scan"
+        );
         let fresh = syntax::parse(&client, None);
-        assert_eq!(nodes(&doc.tree), nodes(&fresh), "incremental tree differs from a fresh parse");
-        assert_eq!(doc.model, Model::build(&client, &fresh), "model differs");
+        assert_eq!(
+            doc.model,
+            Model::build(&client, &fresh),
+            "model differs from the grammar's"
+        );
+        let mut reopened = State {
+            encoding: enc,
+            ..State::default()
+        };
+        reopened.open_file(path.clone(), file.uri.clone(), 1, client.clone());
+        assert_eq!(
+            state.diagnostics_of(&path).map(|p| p.diagnostics),
+            reopened.diagnostics_of(&path).map(|p| p.diagnostics),
+            "diagnostics differ from those of the client's text opened afresh"
+        );
         let publish = state.diagnostics_of(&path).expect("an open document");
         for d in &publish.diagnostics {
             for p in [d.range.start, d.range.end] {
                 assert!(exact(&client, p, enc), "diagnostic {d:?} outside the text");
             }
-            assert!(d.range.start <= d.range.end, "diagnostic {d:?} ends before it starts");
+            assert!(
+                d.range.start <= d.range.end,
+                "diagnostic {d:?} ends before it starts"
+            );
         }
     }
 });

@@ -17,11 +17,17 @@ fuzz_target!(|data: &[u8]| {
     ];
     let (registry, diagnostics) = Registry::load(&files);
     for (path, d) in &diagnostics {
-        let (_, t) = files.iter().find(|(p, _)| p == path).expect("a loaded file");
+        let (_, t) = files
+            .iter()
+            .find(|(p, _)| p == path)
+            .expect("a loaded file");
         scholia_fuzz::assert_range(t, &d.range, "registry diagnostic");
     }
     for (i, e) in registry.entities.iter().enumerate() {
-        let (_, t) = files.iter().find(|(p, _)| *p == e.file).expect("a loaded file");
+        let (_, t) = files
+            .iter()
+            .find(|(p, _)| *p == e.file)
+            .expect("a loaded file");
         scholia_fuzz::assert_range(t, &e.range, "entity");
         scholia_fuzz::assert_range(t, &e.id_range, "entity id");
         assert!(registry.index_of(&e.id).is_some());

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use scholia::diagnostics::{self, Diagnostic};
 use scholia::ide;
 use scholia::syntax::Model;
-use scholia::workspace::{Document, Workspace};
+use scholia::workspace::{Bibliography, Document, Workspace};
 
 /// The workspace of `seeds/` (loaded once per process).
 pub fn seeds() -> &'static Workspace {
@@ -46,7 +46,11 @@ pub fn assert_range(text: &str, r: &Range<usize>, what: &str) {
 pub fn assert_diagnostics(text: &str, list: &[Diagnostic], what: &str) {
     for d in list {
         assert_range(text, &d.range, &format!("{what} diagnostic {:?}", d.code));
-        assert!(!d.message.is_empty(), "{what}: empty message for {:?}", d.code);
+        assert!(
+            !d.message.is_empty(),
+            "{what}: empty message for {:?}",
+            d.code
+        );
     }
 }
 
@@ -158,4 +162,43 @@ pub fn exercise(doc: &Document, ws: &Workspace, extra_offsets: &[usize]) {
 /// lossily (the server only ever sees UTF-8 from a client).
 pub fn text_of(data: &[u8]) -> String {
     String::from_utf8_lossy(data).into_owned()
+}
+
+/// Loads `text` as the bibliography file `name` (`.bib` or `.json`) beside
+/// a valid file of the other format, and formats every entry with and
+/// without a locator, checking every range (the `bibtex` and `csl_json`
+/// targets).
+pub fn exercise_bibliography(name: &str, text: String) {
+    let other = if name.ends_with(".bib") {
+        (
+            PathBuf::from("/ws/other.json"),
+            r#"[{"id": "other", "type": "book", "title": "Other", "issued": {"date-parts": [[1999]]}}]"#
+                .to_string(),
+        )
+    } else {
+        (
+            PathBuf::from("/ws/other.bib"),
+            "@book{other, title = {Other}, year = 1999}\n".to_string(),
+        )
+    };
+    let files = vec![(PathBuf::from("/ws").join(name), text), other];
+    let (bib, diagnostics) = Bibliography::load(&files);
+    let text_of = |path: &Path| {
+        &files
+            .iter()
+            .find(|(p, _)| p == path)
+            .expect("a loaded file")
+            .1
+    };
+    for (path, d) in &diagnostics {
+        assert_range(text_of(path), &d.range, "bibliography diagnostic");
+    }
+    for e in &bib.entries {
+        let t = text_of(&e.file);
+        assert_range(t, &e.range, "entry");
+        assert_range(t, &e.key_range, "entry key");
+        assert!(bib.get(&e.key).is_some());
+        let _ = bib.cite(e, None);
+        let _ = bib.cite(e, Some("pp. 1-2"));
+    }
 }

@@ -3,21 +3,53 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::json;
 
 use super::Format;
-use crate::diagnostics::{self, Diagnostic};
-use crate::text::{Encoding, LineIndex};
+use crate::diagnostics::{self, Diagnostic, Lints};
+use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
-/// One file's problems, with what is needed to print positions.
+/// One file's problems, ready to print: positions are computed where the
+/// file is checked (in the parallel pass), so that no text is kept until
+/// the end.
 struct Report {
     path: PathBuf,
-    text: String,
-    line_index: LineIndex,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Located>,
+}
+
+/// A diagnostic with its 0-based line and column (in characters).
+struct Located {
+    diagnostic: Diagnostic,
+    start: LineCol,
+    end: LineCol,
+}
+
+impl Report {
+    /// Applies the `[lint]` levels and sorts (`diagnostics::finish_with`),
+    /// then locates each diagnostic in `text`.
+    fn new(
+        path: PathBuf,
+        text: &str,
+        line_index: &LineIndex,
+        mut diagnostics: Vec<Diagnostic>,
+        lints: &Lints,
+    ) -> Report {
+        diagnostics::finish_with(&mut diagnostics, lints);
+        let diagnostics = diagnostics
+            .into_iter()
+            .map(|d| Located {
+                start: line_index.line_col(text, d.range.start, Encoding::Utf32),
+                end: line_index.line_col(text, d.range.end, Encoding::Utf32),
+                diagnostic: d,
+            })
+            .collect();
+        Report { path, diagnostics }
+    }
 }
 
 pub fn run(paths: &[PathBuf], format: Format) -> i32 {
@@ -82,87 +114,174 @@ fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// What pass 1 leaves of one document.
+struct Checked {
+    path: PathBuf,
+    summary: DocSummary,
+    report: Option<Report>,
+    /// A document to check once the registry is in (read and scanned
+    /// while it loaded).
+    pending: Option<Document>,
+    /// A translation with its local diagnostics, for pass 2.
+    translation: Option<(Document, Vec<Diagnostic>)>,
+}
+
+impl Checked {
+    /// A document with nothing (yet) to report or keep.
+    fn bare(path: PathBuf, summary: DocSummary) -> Checked {
+        Checked {
+            path,
+            summary,
+            report: None,
+            pending: None,
+            translation: None,
+        }
+    }
+}
+
+/// Documents read and scanned while the registry loads are kept until it
+/// is in; past this many, pass 1 waits for it (memory stays bounded).
+const MAX_PENDING: usize = 1024;
+
+/// Checks what needs no other document: a report, or a translation kept
+/// whole for pass 2.
+fn check_scanned(doc: Document, ws: &Workspace, lints: &Lints) -> Checked {
+    let diagnostics = diagnostics::check_local(&doc, ws);
+    let summary = DocSummary::of(&doc);
+    if summary.translation_of.is_some() {
+        let path = doc.path.clone();
+        Checked {
+            translation: Some((doc, diagnostics)),
+            ..Checked::bare(path, summary)
+        }
+    } else {
+        let report = Report::new(
+            doc.path.clone(),
+            &doc.text,
+            &doc.line_index,
+            diagnostics,
+            lints,
+        );
+        Checked {
+            report: Some(report),
+            ..Checked::bare(doc.path, summary)
+        }
+    }
+}
+
 /// Checks the documents of one workspace that lie under `targets`.
+///
+/// The registry and bibliography load on a thread of their own while
+/// pass 1 reads, scans and summarises documents (which needs neither);
+/// a document scanned before they are in waits for them, at most
+/// `MAX_PENDING` of them.
 fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>) {
-    let (mut ws, all_docs) = match root {
-        Some(root) => Workspace::open(root),
+    let (ws, all_docs) = match root {
+        Some(root) => Workspace::scan(root, |_| {}),
         None => (Workspace::detached(), list_documents(targets)),
     };
+    let lints = ws.config.lints.clone();
+    let loaded: OnceLock<Workspace> = OnceLock::new();
+    let pending = AtomicUsize::new(0);
+    // Pass 1, in parallel: read and scan every document once; index it,
+    // check what needs no other document and locate its diagnostics; keep
+    // translations (for pass 2) whole.
+    let checked: Vec<Checked> = std::thread::scope(|scope| {
+        let loader = scope.spawn(|| {
+            let mut ws = ws;
+            if root.is_some() {
+                ws.reload_registry();
+                // The name automaton on a thread of its own meanwhile.
+                let automaton = std::thread::spawn(ws.registry.name_search_builder());
+                ws.reload_bibliography();
+                let _ = automaton.join();
+            }
+            let _ = loaded.set(ws);
+        });
+        let checked = all_docs
+            .par_iter()
+            .map(|path| {
+                let report_it = is_under(path, targets);
+                let text = match workspace::read_text(path) {
+                    Ok(t) => t,
+                    Err(message) => {
+                        let report = report_it.then(|| {
+                            let d = Diagnostic::new(diagnostics::Code::Io, 0..0, message);
+                            Report::new(path.clone(), "", &LineIndex::new(""), vec![d], &lints)
+                        });
+                        return Checked {
+                            report,
+                            ..Checked::bare(path.clone(), DocSummary::default())
+                        };
+                    }
+                };
+                let doc = Document::scan(path.clone(), text);
+                if !report_it {
+                    return Checked::bare(path.clone(), DocSummary::of(&doc));
+                }
+                let ws = match loaded.get() {
+                    Some(ws) => ws,
+                    None if pending.fetch_add(1, Ordering::Relaxed) < MAX_PENDING => {
+                        return Checked {
+                            pending: Some(doc),
+                            ..Checked::bare(path.clone(), DocSummary::default())
+                        };
+                    }
+                    None => loaded.wait(),
+                };
+                check_scanned(doc, ws, &lints)
+            })
+            .collect::<Vec<Checked>>();
+        if let Err(panic) = loader.join() {
+            std::panic::resume_unwind(panic);
+        }
+        checked
+    });
+    let mut ws = loaded.into_inner().expect("the workspace is loaded");
+    let (ready, waiting): (Vec<Checked>, Vec<Checked>) =
+        checked.into_iter().partition(|c| c.pending.is_none());
+    let rest: Vec<Checked> = waiting
+        .into_par_iter()
+        .filter_map(|c| c.pending)
+        .map(|doc| check_scanned(doc, &ws, &lints))
+        .collect();
+    let mut checked = ready;
+    checked.extend(rest);
+    // The index in path order, as it would be built document by document.
+    checked.sort_by(|a, b| a.path.cmp(&b.path));
+
     let mut reports = Vec::new();
     // Problems in scholia.toml, the registry and the bibliography, when
     // they lie under the paths asked for (like documents).
     for (path, file) in &ws.aux {
         if !file.diagnostics.is_empty() && is_under(path, targets) {
-            let mut diagnostics = file.diagnostics.clone();
-            diagnostics::finish(&mut diagnostics, &ws);
-            reports.push(Report {
-                path: path.clone(),
-                text: file.text.clone(),
-                line_index: file.line_index.clone(),
-                diagnostics,
-            });
+            reports.push(Report::new(
+                path.clone(),
+                &file.text,
+                &file.line_index,
+                file.diagnostics.clone(),
+                &lints,
+            ));
         }
     }
-    // Pass 1, in parallel: parse every document once; index it, check what
-    // needs no other document, keep translations for pass 2.
-    let checked: Vec<(PathBuf, DocSummary, Option<Report>, Option<Document>)> = all_docs
-        .par_iter()
-        .map(|path| {
-            let report_it = is_under(path, targets);
-            let text = match workspace::read_text(path) {
-                Ok(t) => t,
-                Err(message) => {
-                    let report = report_it.then(|| Report {
-                        path: path.clone(),
-                        text: String::new(),
-                        line_index: LineIndex::new(""),
-                        diagnostics: vec![Diagnostic::new(diagnostics::Code::Io, 0..0, message)],
-                    });
-                    return (path.clone(), DocSummary::default(), report, None);
-                }
-            };
-            let doc = Document::new(path.clone(), text);
-            let summary = DocSummary::of(&doc);
-            if !report_it {
-                return (path.clone(), summary, None, None);
-            }
-            let diagnostics = diagnostics::check_local(&doc, &ws);
-            if summary.translation_of.is_some() {
-                (path.clone(), summary, None, Some(doc))
-            } else {
-                let report = Report {
-                    path: path.clone(),
-                    text: doc.text,
-                    line_index: doc.line_index,
-                    diagnostics,
-                };
-                (path.clone(), summary, Some(report), None)
-            }
-        })
-        .collect();
-    let mut documents = 0;
+    let documents = checked
+        .iter()
+        .filter(|c| is_under(&c.path, targets))
+        .count();
     let mut translations = Vec::new();
-    for (path, summary, report, doc) in checked {
-        if is_under(&path, targets) {
-            documents += 1;
-        }
-        ws.set_doc(path, summary);
-        reports.extend(report);
-        translations.extend(doc);
+    let mut summaries = Vec::with_capacity(checked.len());
+    for c in checked {
+        summaries.push((c.path, c.summary));
+        reports.extend(c.report);
+        translations.extend(c.translation);
     }
-    // Pass 2: translations against their originals.
-    for doc in translations {
-        let diagnostics = diagnostics::check(&doc, &ws);
-        reports.push(Report {
-            path: doc.path,
-            text: doc.text,
-            line_index: doc.line_index,
-            diagnostics,
-        });
-    }
-    for r in &mut reports {
-        diagnostics::finish(&mut r.diagnostics, &ws);
-    }
+    ws.set_docs(summaries);
+    // Pass 2, in parallel: translations against their originals.
+    let ws = &ws;
+    reports.par_extend(translations.into_par_iter().map(|(doc, mut diagnostics)| {
+        diagnostics.extend(diagnostics::check_translation(&doc, ws));
+        Report::new(doc.path, &doc.text, &doc.line_index, diagnostics, &lints)
+    }));
     reports.retain(|r| !r.diagnostics.is_empty());
     (documents, reports)
 }
@@ -179,16 +298,14 @@ fn display_path(path: &Path) -> String {
 /// Prints every report and the summary; returns the number of errors.
 fn print(reports: &[Report], documents: usize, format: Format) -> usize {
     let mut counts = [0usize; 4];
-    let mut out = std::io::stdout().lock();
+    // Block-buffered: stdout is line-buffered, one write per line otherwise.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut items = Vec::new();
     for r in reports {
         let shown = display_path(&r.path);
-        for d in &r.diagnostics {
+        for located in &r.diagnostics {
+            let (d, start, end) = (&located.diagnostic, located.start, located.end);
             counts[d.severity as usize] += 1;
-            let start = r
-                .line_index
-                .line_col(&r.text, d.range.start, Encoding::Utf32);
-            let end = r.line_index.line_col(&r.text, d.range.end, Encoding::Utf32);
             match format {
                 Format::Text => {
                     let _ = writeln!(
@@ -242,6 +359,7 @@ fn print(reports: &[Report], documents: usize, format: Format) -> usize {
             );
         }
     }
+    let _ = out.flush();
     errors
 }
 
@@ -278,7 +396,7 @@ pub fn run_translations(paths: &[PathBuf], format: Format) -> i32 {
             let Ok(text) = workspace::read_text(&path) else {
                 continue;
             };
-            let doc = Document::new(path, text);
+            let doc = Document::scan(path, text);
             let Some(original_path) = workspace::translation_target(&doc) else {
                 continue;
             };

@@ -18,7 +18,12 @@ pub fn check(doc: &Document, ws: &Workspace) -> Vec<Diagnostic> {
 
 /// Sorts diagnostics by position and applies the `[lint]` severities.
 pub fn finish(out: &mut Vec<Diagnostic>, ws: &Workspace) {
-    ws.config.lints.apply(out);
+    finish_with(out, &ws.config.lints);
+}
+
+/// `finish` with these `[lint]` levels.
+pub fn finish_with(out: &mut Vec<Diagnostic>, lints: &super::Lints) {
+    lints.apply(out);
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });

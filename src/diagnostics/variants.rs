@@ -172,7 +172,7 @@ pub(super) fn check(
     let registry = &ws.registry;
     // Only entities that have variants can be inconsistent: skip the work
     // for a registry without any.
-    if !registry.entities.iter().any(|e| !e.variants.is_empty()) {
+    if !registry.has_variants() {
         return;
     }
     let mut uses: HashMap<usize, Uses<'_>> = HashMap::new();

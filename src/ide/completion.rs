@@ -8,6 +8,12 @@
 //! Candidates are ranked with `nucleo-matcher` (fuzzy, case-insensitive,
 //! accents folded) over every name, alias and the id of an entry, or over a
 //! key and its title; the list is capped at [`LIMIT`] items.
+//!
+//! Registry entries are not all walked on every request: with nothing typed
+//! the workspace keeps them ordered by mention count, and a typed query is
+//! scored only on the strings whose character mask holds every character
+//! typed (`workspace::entity_index`), which gives the same list as scoring
+//! them all.
 
 use std::cmp::Reverse;
 use std::ops::Range;
@@ -15,7 +21,7 @@ use std::ops::Range;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use crate::workspace::{Document, Kind, Workspace};
+use crate::workspace::{Document, Kind, Workspace, entity_index};
 
 /// At most this many items are returned. Lists of entries and keys are
 /// always marked incomplete, so that the client asks again as the user types
@@ -340,33 +346,47 @@ fn sort_text(rank: usize) -> String {
 fn mentions(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) -> Completion {
     let typed = typed.trim_start();
     let mut fuzzy = Fuzzy::new(typed);
-    let registry = &ws.registry;
+    let entities = &ws.registry.entities;
     // (score, mentions, entity, which string matched: a name's position, or
     // the id when past the names)
-    let mut ranked: Vec<(u32, usize, usize, usize)> = Vec::new();
-    for (index, e) in registry.entities.iter().enumerate() {
-        let candidates = e.names().chain(std::iter::once(e.id.as_str()));
-        if fuzzy.is_empty() {
-            ranked.push((0, ws.mention_count(index), index, 0));
-        } else if let Some((score, which)) = fuzzy.best(candidates) {
-            ranked.push((score, ws.mention_count(index), index, which));
+    let ranked: Vec<(u32, usize, usize, usize)> = if fuzzy.is_empty() {
+        // Nothing typed: the most mentioned first, kept in order by the
+        // workspace as the index changes.
+        ws.most_mentioned(LIMIT)
+            .into_iter()
+            .map(|index| (0, ws.mention_count(index), index, 0))
+            .collect()
+    } else {
+        // Only strings holding every character typed can match: the masks
+        // of the name index skip the others without scoring them (same
+        // result as scoring every string).
+        let names = ws.name_index();
+        let need = entity_index::pattern_mask(&fuzzy.pattern);
+        let mut ranked = Vec::new();
+        for index in 0..entities.len() {
+            if names.entity_mask[index] & need != need {
+                continue;
+            }
+            let mut best: Option<(u32, usize)> = None;
+            for (which, (mask, text)) in names.candidates(index).enumerate() {
+                if mask & need != need {
+                    continue;
+                }
+                if let Some(score) = fuzzy.pattern.score(text, &mut fuzzy.matcher)
+                    && best.is_none_or(|(b, _)| score > b)
+                {
+                    best = Some((score, which));
+                }
+            }
+            if let Some((score, which)) = best {
+                ranked.push((score, ws.mention_count(index), index, which));
+            }
         }
-    }
-    let entities = &registry.entities;
-    let ranked = cap(ranked, |a, b| {
-        (
-            Reverse(a.0),
-            Reverse(a.1),
-            &entities[a.2].name,
-            &entities[a.2].id,
-        )
-            .cmp(&(
-                Reverse(b.0),
-                Reverse(b.1),
-                &entities[b.2].name,
-                &entities[b.2].id,
-            ))
-    });
+        let rank = &names.name_rank;
+        cap(ranked, |a, b| {
+            (Reverse(a.0), Reverse(a.1), rank[a.2]).cmp(&(Reverse(b.0), Reverse(b.1), rank[b.2]))
+        })
+    };
     let close = if closed { "" } else { "]]" };
     let items = ranked
         .into_iter()
@@ -544,6 +564,154 @@ pub fn documentation(ws: &Workspace, what: &Resolve) -> Option<String> {
         Resolve::Citation(key) => {
             let entry = ws.bibliography.get(key)?;
             Some(ws.bibliography.cite(entry, None))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::workspace::{DocSummary, Registry};
+
+    const GIVEN: [&str; 6] = ["Liza", "Ozanne", "Kaz", "Élise", "Jürgen", "Hu"];
+    const FAMILY: [&str; 5] = ["Hanke", "Ashby", "Chou", "Øster", "Zhang"];
+
+    fn workspace() -> Workspace {
+        let mut toml = String::from(
+            r#"[person.zhou-enlai]
+name = "Zhou Enlai"
+aliases = ["Chou En-lai", "周恩来"]
+[place.port-arthur]
+name = "Port Arthur"
+aliases = ["Lüshun", "LÜSHUN-KOU"]
+[person.oberg]
+name = "Åsa Öberg"
+[place.istanbul]
+name = "İstanbul"
+[person.strasse]
+name = "Straße Ǆemal"
+[organization.un]
+name = "United Nations"
+aliases = ["UN", "U.N."]
+"#,
+        );
+        for n in 0..300 {
+            toml.push_str(&format!(
+                "[person.p-{n:03}]\nname = \"{} {}\"\n",
+                GIVEN[n % GIVEN.len()],
+                FAMILY[(n / GIVEN.len()) % FAMILY.len()]
+            ));
+        }
+        let mut ws = Workspace::default();
+        ws.registry = Registry::load(&[(PathBuf::from("/r/people.toml"), toml)]).0;
+        for n in 0..40 {
+            let path = PathBuf::from(format!("/d/{n:02}.scholia"));
+            let text = format!(
+                "[[p-{:03}]] met [[Zhou Enlai]] and [[p-{:03}]] in [[Lüshun]].\n",
+                n % 7,
+                (n * 13) % 300
+            );
+            let doc = Document::new(path.clone(), text);
+            ws.set_doc(path, DocSummary::of(&doc));
+        }
+        ws
+    }
+
+    /// What completion answered before the name index: every string of
+    /// every entity scored, all sorted.
+    fn every_string_scored(ws: &Workspace, typed: &str) -> Vec<(String, String)> {
+        let mut fuzzy = Fuzzy::new(typed.trim_start());
+        let entities = &ws.registry.entities;
+        let mut ranked = Vec::new();
+        for (index, e) in entities.iter().enumerate() {
+            let candidates = e.names().chain(std::iter::once(e.id.as_str()));
+            if fuzzy.is_empty() {
+                ranked.push((0, ws.mention_count(index), index, 0));
+            } else if let Some((score, which)) = fuzzy.best(candidates) {
+                ranked.push((score, ws.mention_count(index), index, which));
+            }
+        }
+        ranked.sort_by(|a, b| {
+            let (x, y) = (&entities[a.2], &entities[b.2]);
+            (Reverse(a.0), Reverse(a.1), &x.name, &x.id).cmp(&(
+                Reverse(b.0),
+                Reverse(b.1),
+                &y.name,
+                &y.id,
+            ))
+        });
+        ranked.truncate(LIMIT);
+        ranked
+            .into_iter()
+            .map(|(_, _, index, which)| {
+                let e = &entities[index];
+                let filter = e
+                    .names()
+                    .chain(std::iter::once(e.id.as_str()))
+                    .nth(which)
+                    .unwrap();
+                (e.id.clone(), filter.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_name_index_gives_the_answer_of_scoring_every_string() {
+        let ws = workspace();
+        for typed in [
+            "",
+            " ",
+            "zh",
+            "z",
+            "lushun",
+            "lüshun",
+            "LÜ",
+            "lü",
+            "周",
+            "恩来",
+            "ch en",
+            "asa",
+            "åsa",
+            "ÅSA",
+            "obe",
+            "öbe",
+            "istan",
+            "i̇s",
+            "İs",
+            "strasse",
+            "straße",
+            "ß",
+            "ǆ",
+            "Ǆ",
+            "dž",
+            "p-01",
+            "0",
+            "ll",
+            "un",
+            "u.n",
+            "nations un",
+            "x",
+            "q",
+            "-",
+            "el",
+            "éli",
+            "ELI",
+            "jur",
+            "jür",
+            "øst",
+            "ost",
+            "hu zh",
+            "a",
+            "e",
+        ] {
+            let got: Vec<(String, String)> = mentions(&ws, typed, 0..0, false)
+                .items
+                .into_iter()
+                .map(|i| (i.new_text.trim_end_matches("]]").to_string(), i.filter_text))
+                .collect();
+            assert_eq!(got, every_string_scored(&ws, typed), "typed {typed:?}");
         }
     }
 }

@@ -2,10 +2,11 @@
 //! entry or a citation key (across the workspace, open or closed files),
 //! answered from the index.
 
-use std::path::Path;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
-use super::{Item, Location, item_at};
-use crate::workspace::{Document, Resolution, Workspace};
+use super::{Item, item_at};
+use crate::workspace::{Document, IndexedDoc, Resolution, Span, Workspace};
 
 /// What references are asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,54 +54,84 @@ pub fn target_in_file(ws: &Workspace, path: &Path, offset: usize) -> Option<Targ
         .map(|e| Target::CiteKey(e.key.clone()))
 }
 
-/// Every use of `target`. `current` is the document asked from (for a
+/// The uses of a target in one file: the path once, then the byte ranges,
+/// each with its line/column span when the index has it (closed documents).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLocations {
+    pub path: PathBuf,
+    pub ranges: Vec<(Range<usize>, Option<Span>)>,
+}
+
+impl FileLocations {
+    fn new(path: PathBuf) -> FileLocations {
+        FileLocations {
+            path,
+            ranges: Vec::new(),
+        }
+    }
+}
+
+/// Every use of `target`, grouped by file (the declaration first, then the
+/// documents in path order). `current` is the document asked from (for a
 /// footnote); `open` gives the editor's version of an open document.
 pub fn references<'a>(
-    ws: &Workspace,
+    ws: &'a Workspace,
     target: &Target,
     current: Option<&Document>,
     open: impl Fn(&Path) -> Option<&'a Document>,
     include_declaration: bool,
-) -> Vec<Location> {
+) -> Vec<FileLocations> {
     let mut out = Vec::new();
     match target {
         Target::Footnote(label) => {
             let Some(doc) = current else { return out };
+            let mut file = FileLocations::new(doc.path.clone());
             for r in doc.model.refs_of(label) {
-                out.push(Location::new(doc.path.clone(), r.range.clone()));
+                file.ranges.push((r.range.clone(), None));
             }
             if include_declaration {
                 for d in doc.model.defs_of(label) {
-                    out.push(Location::new(doc.path.clone(), d.label_range.clone()));
+                    file.ranges.push((d.label_range.clone(), None));
                 }
             }
+            out.push(file);
         }
         Target::Entity(i) => {
             if include_declaration {
                 let e = &ws.registry.entities[*i];
-                out.push(Location::new(e.file.clone(), e.id_range.clone()));
+                let mut file = FileLocations::new(e.file.clone());
+                file.ranges.push((e.id_range.clone(), None));
+                out.push(file);
             }
-            for path in ws.documents_mentioning(*i) {
-                out.extend(
-                    mentions_of(ws, *i, path, &open)
-                        .into_iter()
-                        .map(|(loc, _, _)| loc),
-                );
+            // The ranges of `mentions_of`, without the rest of each mention.
+            for doc in ws.mentioning(*i) {
+                let mut file = FileLocations::new(doc.path.to_path_buf());
+                file.ranges = doc
+                    .summary
+                    .mentions
+                    .iter()
+                    .filter(|o| doc.names_entity(o.index, *i))
+                    .map(|o| (o.range.clone(), o.span))
+                    .collect();
+                out.push(file);
             }
         }
         Target::CiteKey(key) => {
             if include_declaration && let Some(e) = ws.bibliography.get(key) {
-                out.push(Location::new(e.file.clone(), e.key_range.clone()));
+                let mut file = FileLocations::new(e.file.clone());
+                file.ranges.push((e.key_range.clone(), None));
+                out.push(file);
             }
             for (path, summary) in &ws.docs {
                 let Ok(index) = summary.cite_keys.binary_search(key) else {
                     continue;
                 };
+                let mut file = FileLocations::new(path.clone());
                 match open(path) {
                     Some(doc) => {
                         for c in &doc.model.citations {
                             for item in c.items.iter().filter(|i| &i.key == key) {
-                                out.push(Location::new(path.clone(), item.key_range.clone()));
+                                file.ranges.push((item.key_range.clone(), None));
                             }
                         }
                     }
@@ -110,68 +141,55 @@ pub fn references<'a>(
                             .iter()
                             .filter(|o| o.index as usize == index)
                         {
-                            out.push(Location {
-                                path: path.clone(),
-                                range: o.range.clone(),
-                                span: o.span,
-                            });
+                            file.ranges.push((o.range.clone(), o.span));
                         }
                     }
                 }
+                out.push(file);
             }
         }
     }
+    out.retain(|f| !f.ranges.is_empty());
     out
 }
 
-/// The mentions of entity `i` in the document at `path`: the whole mention,
-/// its target, and whether it has display text.
+/// One mention of an entity in a document.
+#[derive(Debug, Clone)]
+pub(crate) struct MentionOf<'a> {
+    /// The target, with its span when the index has it.
+    pub target: Range<usize>,
+    pub target_span: Option<Span>,
+    pub has_display: bool,
+    /// The target as written (from the open document, or as the index keeps it).
+    pub written: &'a str,
+}
+
+/// The mentions of entity `i` in a document that mentions it, from the
+/// index: its targets were resolved once, when the document was indexed
+/// (an open document's summary follows every edit, so it is current; its
+/// ranges come without spans and the target as written is read from the
+/// editor's text). No mention is resolved again per request.
 pub(crate) fn mentions_of<'a>(
-    ws: &Workspace,
     i: usize,
-    path: &Path,
+    doc: &IndexedDoc<'a>,
     open: &impl Fn(&Path) -> Option<&'a Document>,
-) -> Vec<(Location, Location, bool)> {
-    let mut out = Vec::new();
-    let resolves = |target: &str| ws.registry.resolve(target) == Resolution::Unique(i);
-    match open(path) {
-        Some(doc) => {
-            for m in doc.model.mentions.iter().filter(|m| resolves(&m.target)) {
-                out.push((
-                    Location::new(path.to_path_buf(), m.range.clone()),
-                    Location::new(path.to_path_buf(), m.target_range.clone()),
-                    m.display_range.is_some(),
-                ));
-            }
-        }
-        None => {
-            let Some(summary) = ws.docs.get(path) else {
-                return out;
-            };
-            // Resolve each distinct target once, not every occurrence.
-            let hits: Vec<bool> = summary
-                .mention_targets
-                .iter()
-                .map(|t| resolves(t))
-                .collect();
-            for o in &summary.mentions {
-                if hits[o.index as usize] {
-                    out.push((
-                        Location {
-                            path: path.to_path_buf(),
-                            range: o.range.clone(),
-                            span: o.span,
-                        },
-                        Location {
-                            path: path.to_path_buf(),
-                            range: o.target.clone(),
-                            span: o.target_span,
-                        },
-                        o.has_display,
-                    ));
-                }
-            }
-        }
-    }
-    out
+) -> Vec<MentionOf<'a>> {
+    let s = doc.summary;
+    let text = open(doc.path).map(|d| d.text.as_str());
+    s.mentions
+        .iter()
+        .filter(|o| doc.names_entity(o.index, i))
+        .map(|o| MentionOf {
+            target: o.target.clone(),
+            target_span: o.target_span,
+            has_display: o.has_display,
+            written: match text {
+                Some(t) => t.get(o.target.clone()).unwrap_or_default(),
+                None => s
+                    .mention_targets
+                    .get(o.index as usize)
+                    .map_or("", String::as_str),
+            },
+        })
+        .collect()
 }

@@ -71,33 +71,6 @@ pub fn prepare_in_registry(
     }
 }
 
-/// A mention target as written (from the open document, or the index).
-fn written_target<'a>(
-    ws: &Workspace,
-    path: &Path,
-    target: &Location,
-    open: &impl Fn(&Path) -> Option<&'a Document>,
-) -> String {
-    match open(path) {
-        Some(doc) => doc.text[target.range.clone()].to_string(),
-        None => ws
-            .docs
-            .get(path)
-            .and_then(|s| {
-                // Mentions are in document order: binary search, not a scan
-                // per mention (quadratic in a document's mentions).
-                let i = s
-                    .mentions
-                    .partition_point(|o| o.target.start < target.range.start);
-                s.mentions
-                    .get(i)
-                    .filter(|o| o.target == target.range)
-                    .map(|o| s.mention_targets[o.index as usize].clone())
-            })
-            .unwrap_or_default(),
-    }
-}
-
 fn valid_label(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -112,7 +85,7 @@ fn valid_id(s: &str) -> bool {
 
 /// The edits of a rename, or why the new name is refused.
 pub fn rename<'a>(
-    ws: &Workspace,
+    ws: &'a Workspace,
     target: &Target,
     new_name: &str,
     current: Option<&Document>,
@@ -167,27 +140,33 @@ pub fn rename<'a>(
                 location: Location::new(e.file.clone(), e.id_range.clone()),
                 new_text: new_name.to_string(),
             }];
-            for path in ws.documents_mentioning(*i) {
-                for (_, target, has_display) in mentions_of(ws, *i, path, &open) {
-                    let written = written_target(ws, path, &target, &open);
+            for doc in ws.mentioning(*i) {
+                let path = doc.path;
+                for m in mentions_of(*i, &doc, &open) {
+                    let written = m.written;
                     let is_id = written.eq_ignore_ascii_case(&e.id);
                     // A target that is also a name or alias keeps resolving
                     // after the rename: leave it as written.
-                    let also_a_name = ws
-                        .registry
-                        .names_of(*i)
-                        .any(|n| n.eq_ignore_ascii_case(&written));
-                    if !is_id || also_a_name {
+                    if !is_id
+                        || ws
+                            .registry
+                            .names_of(*i)
+                            .any(|n| n.eq_ignore_ascii_case(written))
+                    {
                         continue;
                     }
-                    let new_text = if has_display {
+                    let new_text = if m.has_display {
                         new_name.to_string()
                     } else {
                         // Keep the text the reader sees.
                         format!("{new_name}|{written}")
                     };
                     edits.push(Edit {
-                        location: target,
+                        location: Location {
+                            path: path.to_path_buf(),
+                            range: m.target,
+                            span: m.target_span,
+                        },
                         new_text,
                     });
                 }

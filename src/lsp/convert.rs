@@ -92,12 +92,6 @@ pub fn rope_offset(rope: &Rope, p: lsp::Position, enc: Encoding) -> usize {
     offset
 }
 
-/// Byte offset in a rope → tree-sitter point (row, byte column).
-pub fn rope_point(rope: &Rope, offset: usize) -> tree_sitter::Point {
-    let row = rope.byte_to_line(offset);
-    tree_sitter::Point::new(row, offset - rope.line_to_byte(row))
-}
-
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
@@ -203,9 +197,111 @@ pub fn diagnostics(
     out
 }
 
+/// LSP values written as JSON straight to bytes, the bytes tower-lsp
+/// writes for the `ls_types` values: it serializes a result through a
+/// `serde_json::Value`, whose objects keep their keys sorted (tests compare
+/// both ways). For answers of tens of thousands of locations.
+pub mod json {
+    use tower_lsp_server::ls_types as lsp;
+
+    /// A JSON string (escaped as serde_json escapes it).
+    pub fn string(out: &mut Vec<u8>, s: &str) {
+        serde_json::to_writer(out, s).expect("writing to a Vec cannot fail");
+    }
+
+    /// A URI as JSON (a string).
+    pub fn uri(out: &mut Vec<u8>, uri: &lsp::Uri) {
+        serde_json::to_writer(out, uri).expect("writing to a Vec cannot fail");
+    }
+
+    fn int(out: &mut Vec<u8>, n: u32) {
+        out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+
+    pub fn position(out: &mut Vec<u8>, p: lsp::Position) {
+        out.extend_from_slice(br#"{"character":"#);
+        int(out, p.character);
+        out.extend_from_slice(br#","line":"#);
+        int(out, p.line);
+        out.push(b'}');
+    }
+
+    pub fn range(out: &mut Vec<u8>, r: &lsp::Range) {
+        out.extend_from_slice(br#"{"end":"#);
+        position(out, r.end);
+        out.extend_from_slice(br#","start":"#);
+        position(out, r.start);
+        out.push(b'}');
+    }
+
+    /// A `Location` whose URI was written once with `uri`.
+    pub fn location(out: &mut Vec<u8>, uri_json: &[u8], r: &lsp::Range) {
+        out.extend_from_slice(br#"{"range":"#);
+        range(out, r);
+        out.extend_from_slice(br#","uri":"#);
+        out.extend_from_slice(uri_json);
+        out.push(b'}');
+    }
+
+    /// A `TextEdit`.
+    pub fn text_edit(out: &mut Vec<u8>, r: &lsp::Range, new_text: &str) {
+        out.extend_from_slice(br#"{"newText":"#);
+        string(out, new_text);
+        out.extend_from_slice(br#","range":"#);
+        range(out, r);
+        out.push(b'}');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_writers_write_what_serde_json_writes() {
+        let uris = [
+            "file:///a/b.scholia",
+            "file:///with%20space/%D0%B4%D0%BE%D0%BA.scholia",
+            "file:///q%22uote/back%5Cslash/%E5%91%A8.scholia",
+        ];
+        let ranges = [
+            lsp::Range::default(),
+            lsp::Range::new(lsp::Position::new(1, 22), lsp::Position::new(333, 4444)),
+            lsp::Range::new(
+                lsp::Position::new(u32::MAX, 0),
+                lsp::Position::new(u32::MAX, u32::MAX),
+            ),
+        ];
+        for u in uris {
+            let uri: lsp::Uri = u.parse().unwrap();
+            let mut uri_json = Vec::new();
+            json::uri(&mut uri_json, &uri);
+            for r in &ranges {
+                let mut ours = Vec::new();
+                json::location(&mut ours, &uri_json, r);
+                let loc = lsp::Location {
+                    uri: uri.clone(),
+                    range: *r,
+                };
+                // tower-lsp's path: a `Value` first, then its bytes.
+                let via_value = serde_json::to_string(&serde_json::to_value(&loc).unwrap());
+                assert_eq!(String::from_utf8(ours.clone()).unwrap(), via_value.unwrap());
+                // The same value as serializing the type directly.
+                let direct: serde_json::Value = serde_json::from_slice(&ours).unwrap();
+                assert_eq!(direct, serde_json::to_value(&loc).unwrap());
+            }
+        }
+        for text in ["new-id", "new-id|Old \"name\" \\ é 周\n\t\u{1}", ""] {
+            let edit = lsp::TextEdit {
+                range: ranges[1],
+                new_text: text.into(),
+            };
+            let mut ours = Vec::new();
+            json::text_edit(&mut ours, &edit.range, &edit.new_text);
+            let value = serde_json::to_value(&edit).unwrap();
+            assert_eq!(ours, serde_json::to_vec(&value).unwrap());
+        }
+    }
 
     #[test]
     fn batch_positions_equal_single_positions() {

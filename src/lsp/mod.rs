@@ -72,6 +72,11 @@ pub fn run() -> i32 {
             builder
                 .custom_method("scholia/test/panic", server::Server::test_panic)
                 .custom_method("scholia/test/block", server::Server::test_block)
+                .custom_method("scholia/test/holdLoads", server::Server::test_hold_loads)
+                .custom_method(
+                    "scholia/test/holdIndexing",
+                    server::Server::test_hold_indexing,
+                )
         } else {
             builder
         };
@@ -81,11 +86,17 @@ pub fn run() -> i32 {
         let io = transport::stdio();
         // On a task of its own: tower-lsp polls handlers inside `serve`, and a
         // handler that hogs its thread must not stop the watch below.
-        let serve = tokio::spawn(
-            Server::new(io.input, io.output, socket)
-                .concurrency_level(CONCURRENCY)
-                .serve(service),
-        );
+        // Large answers (references, rename) are written straight to bytes
+        // (transport::RawAnswers); SCHOLIA_TYPED_ANSWERS=1 sends every
+        // answer through tower-lsp's serialization, for the tests that
+        // compare the two.
+        let typed = std::env::var("SCHOLIA_TYPED_ANSWERS").is_ok_and(|v| v == "1");
+        let server = Server::new(io.input, io.output, socket).concurrency_level(CONCURRENCY);
+        let serve = if typed {
+            tokio::spawn(server.serve(service))
+        } else {
+            tokio::spawn(server.serve(transport::RawAnswers::new(service, io.replies)))
+        };
         let closed = io.closed;
         tokio::select! {
             _ = serve => {}

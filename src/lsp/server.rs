@@ -15,7 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
 use super::features;
-use super::state::{Publish, State, index_documents};
+use super::state::{LoadJob, Publish, State, index_documents};
 use crate::diagnostics::{Code, Level, Lints};
 use crate::ide;
 
@@ -69,14 +69,10 @@ impl Server {
         }
     }
 
-    /// Indexes the documents of newly loaded workspaces on a blocking thread.
-    fn index_in_background(&self, jobs: Vec<(PathBuf, Vec<PathBuf>)>) {
-        if jobs.is_empty() {
-            return;
-        }
-        let state = self.state.clone();
-        let client = self.client.clone();
-        tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
+    /// Loads workspaces off the lock, each on a blocking thread of its own,
+    /// then indexes their documents (`load_off_lock`).
+    fn load_in_background(&self, jobs: Vec<LoadJob>) {
+        load_in_background(&self.client, &self.state, jobs);
     }
 
     /// For clients that cannot watch files: every two seconds, compares the
@@ -117,11 +113,8 @@ impl Server {
                     s.publish(s.all_diagnostics());
                     jobs
                 });
-                if let Ok(jobs) = result
-                    && !jobs.is_empty()
-                {
-                    let (state, client) = (state.clone(), client.clone());
-                    tokio::task::spawn_blocking(move || index_jobs(&client, &state, jobs));
+                if let Ok(jobs) = result {
+                    load_in_background(&client, &state, jobs);
                 }
             }
         });
@@ -145,7 +138,62 @@ impl Server {
         Ok(Value::Null)
     }
 
-    /// The open document at `uri` and a byte offset for `pos`, passed to `f`.
+    /// Test hook (SCHOLIA_TEST_HOOKS=1 only): `{"hold": true}` holds every
+    /// workspace load that begins from then on, as a slow one (it counts as
+    /// large at once), until `{"hold": false}`.
+    pub async fn test_hold_loads(&self, params: Value) -> Result<Value> {
+        LOAD_GATE.set(params.get("hold").and_then(Value::as_bool).unwrap_or(true));
+        Ok(Value::Null)
+    }
+
+    /// Test hook (SCHOLIA_TEST_HOOKS=1 only): as `holdLoads`, for the
+    /// background indexing of a loaded workspace's documents.
+    pub async fn test_hold_indexing(&self, params: Value) -> Result<Value> {
+        INDEX_GATE.set(params.get("hold").and_then(Value::as_bool).unwrap_or(true));
+        Ok(Value::Null)
+    }
+
+    /// Waits, without the lock, while the workspace of `uri` loads for the
+    /// first time (at most `LOAD_WAIT`): a request is answered from the
+    /// loaded workspace, not from a stand-in without registry, bibliography
+    /// or index.
+    async fn loaded(&self, uri: &lsp::Uri) {
+        self.wait_while(uri, State::is_loading).await;
+    }
+
+    /// As `loaded`, and then while its documents are indexed: a rename
+    /// must reach every file that mentions what it renames. False when the
+    /// index is still incomplete after `LOAD_WAIT`.
+    async fn indexed(&self, uri: &lsp::Uri) -> bool {
+        self.wait_while(uri, State::is_incomplete).await
+    }
+
+    /// Waits, without the lock, while `busy` holds for the path of `uri`,
+    /// at most `LOAD_WAIT`; true unless it still holds at the deadline.
+    async fn wait_while(&self, uri: &lsp::Uri, busy: fn(&State, &std::path::Path) -> bool) -> bool {
+        let Some(path) = convert::path_of(uri) else {
+            return true;
+        };
+        let deadline = tokio::time::Instant::now() + LOAD_WAIT;
+        loop {
+            // Subscribing under the lock that installs workspaces and
+            // indexes: no change can slip between the check and the wait.
+            let Ok((true, mut changed)) =
+                with_state(&self.state, |s| (busy(s, &path), s.loads.subscribe()))
+            else {
+                return true;
+            };
+            if tokio::time::timeout_at(deadline, changed.changed())
+                .await
+                .is_err()
+            {
+                return false;
+            }
+        }
+    }
+
+    /// The open document at `uri` and a byte offset for `pos`, passed to `f`;
+    /// `None` while its workspace loads.
     fn at<R>(
         &self,
         uri: &lsp::Uri,
@@ -154,9 +202,205 @@ impl Server {
     ) -> Result<Option<R>> {
         with_state(&self.state, |s| {
             let (doc, offset) = features::doc_at(s, uri, pos)?;
+            if s.is_loading(&doc.path) {
+                return None;
+            }
             f(s, doc, offset)
         })
     }
+
+    /// `f` under the lock, unless the workspace of `uri` is loading: then
+    /// the empty answer (`None`), not one computed without its registry,
+    /// bibliography or index.
+    fn unless_loading<R>(
+        &self,
+        uri: &lsp::Uri,
+        f: impl FnOnce(&mut State) -> Option<R>,
+    ) -> Result<Option<R>> {
+        with_state(&self.state, |s| {
+            if convert::path_of(uri).is_some_and(|p| s.is_loading(&p)) {
+                return None;
+            }
+            f(s)
+        })
+    }
+}
+
+/// How long a request waits for the workspace of its document to load
+/// before it gets an empty answer.
+const LOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The test hooks' gates (`Server::test_hold_loads`, `test_hold_indexing`).
+static LOAD_GATE: Gate = Gate::new();
+static INDEX_GATE: Gate = Gate::new();
+
+/// A flag a background job waits on while it is set (at most a minute).
+struct Gate {
+    held: Mutex<bool>,
+    released: std::sync::Condvar,
+}
+
+impl Gate {
+    const fn new() -> Gate {
+        Gate {
+            held: Mutex::new(false),
+            released: std::sync::Condvar::new(),
+        }
+    }
+
+    fn set(&self, hold: bool) {
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) = hold;
+        self.released.notify_all();
+    }
+
+    /// Waits while the gate is held, after calling `on_held` if it is.
+    fn pass(&self, on_held: impl FnOnce()) {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if !*held {
+            return;
+        }
+        on_held();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while *held && std::time::Instant::now() < deadline {
+            held = self
+                .released
+                .wait_timeout(held, std::time::Duration::from_millis(100))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+/// Loads each workspace of `jobs` off the lock, on a blocking thread of its
+/// own, then indexes its documents.
+fn load_in_background(client: &Client, state: &Arc<Mutex<State>>, jobs: Vec<LoadJob>) {
+    for job in jobs {
+        let (client, state) = (client.clone(), state.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Some(index) = load_off_lock(&client, &state, job) {
+                index_jobs(&client, &state, vec![index]);
+            }
+        });
+    }
+}
+
+/// Loads one workspace (`scholia.toml`, file walk, registry, bibliography)
+/// without the lock, then installs it under the lock and republishes every
+/// diagnostic. As soon as the load turns out large, documents open under
+/// its root get their local diagnostics (`State::load_is_slow`). Returns
+/// the root and its documents to index; `None` when a newer load of the
+/// root superseded this one, or the load failed.
+fn load_off_lock(
+    client: &Client,
+    state: &Mutex<State>,
+    job: LoadJob,
+) -> Option<(PathBuf, Vec<PathBuf>)> {
+    let handle = tokio::runtime::Handle::current();
+    let with_progress = with_state(state, |s| s.progress_supported).unwrap_or_default();
+    let mut slow = false;
+    // A large load is visible: `$/progress` from the moment it is found
+    // large until the workspace is in (clients that take progress).
+    let mut progress = None;
+    let mut found_slow = || {
+        if !slow {
+            slow = true;
+            let _ = with_state(state, |s| {
+                let list = s.load_is_slow(&job);
+                s.publish(list);
+            });
+            if with_progress {
+                progress = begin_progress(
+                    &handle,
+                    client,
+                    format!("scholia/load/{}", job.root.display()),
+                    "Loading the scholia workspace",
+                    format!("registry and bibliography of {}", job.root.display()),
+                );
+            }
+        }
+    };
+    let loaded = catch_unwind(AssertUnwindSafe(|| {
+        LOAD_GATE.pass(&mut found_slow);
+        let (mut ws, docs) = crate::workspace::Workspace::scan(&job.root, |n| {
+            if n > LoadJob::SLOW_FILES {
+                found_slow();
+            }
+        });
+        let aux_bytes: u64 = ws
+            .registry_files
+            .iter()
+            .chain(&ws.bibliography_files)
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        if aux_bytes > LoadJob::SLOW_AUX_BYTES {
+            found_slow();
+        }
+        ws.reload_registry_with(&job.open_aux);
+        // The name automaton is built on another thread while the
+        // bibliography loads.
+        let build_names = ws.registry.name_search_builder();
+        std::thread::scope(|scope| {
+            scope.spawn(build_names);
+            ws.reload_bibliography_with(&job.open_aux);
+        });
+        (ws, docs)
+    }));
+    let root = job.root.clone();
+    let progress = progress.take();
+    let installed = match loaded {
+        Ok((ws, docs)) => with_state(state, |s| {
+            let docs = s.install_workspace(&job, ws, docs)?;
+            s.publish(s.all_diagnostics());
+            Some(docs)
+        })
+        .ok()
+        .flatten(),
+        Err(_) => {
+            eprintln!(
+                "scholia: internal error: loading the workspace at {} failed",
+                root.display()
+            );
+            let _ = with_state(state, |s| {
+                s.abandon_load(&job);
+                s.publish(s.all_diagnostics());
+            });
+            None
+        }
+    };
+    if let Some(p) = progress {
+        let message = if installed.is_some() {
+            "workspace loaded"
+        } else {
+            "workspace not loaded"
+        };
+        handle.block_on(p.finish_with_message(message));
+    }
+    Some((root, installed?))
+}
+
+/// Creates a progress token with the client and begins an unbounded
+/// progress on it; `None` when the client refuses or does not answer within
+/// two seconds (a silent client must not stall the work).
+fn begin_progress(
+    handle: &tokio::runtime::Handle,
+    client: &Client,
+    token: String,
+    title: &str,
+    message: String,
+) -> Option<
+    tower_lsp_server::OngoingProgress<
+        tower_lsp_server::Unbounded,
+        tower_lsp_server::NotCancellable,
+    >,
+> {
+    let token = lsp::ProgressToken::String(token);
+    let created = handle.block_on(tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        client.create_work_done_progress(token.clone()),
+    ));
+    created.ok()?.ok()?;
+    Some(handle.block_on(client.progress(token, title).with_message(message).begin()))
 }
 
 /// Parses the documents of each (root, documents) job off the lock, records
@@ -168,6 +412,7 @@ fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<Pat
     let (enc, with_progress) =
         with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
     for (root, docs) in jobs {
+        INDEX_GATE.pass(|| ());
         let token = lsp::ProgressToken::String(format!("scholia/index/{}", root.display()));
         let progress = with_progress
             .then(|| {
@@ -285,28 +530,17 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        // Load the client's workspace folders off the async threads, then
-        // index their documents; `initialize` has already been answered.
-        let state = self.state.clone();
-        let client = self.client.clone();
-        tokio::task::spawn_blocking(move || {
-            let loaded = with_state(&state, |s| {
-                let roots = s.roots.clone();
-                let mut jobs = Vec::new();
-                for root in roots {
-                    if let (Some(r), docs) =
-                        s.ensure_workspace(&root.join(crate::workspace::CONFIG_FILE))
-                        && !docs.is_empty()
-                    {
-                        jobs.push((r, docs));
-                    }
-                }
-                s.publish(s.all_diagnostics());
-                jobs
-            });
-            let Ok(jobs) = loaded else { return };
-            index_jobs(&client, &state, jobs);
-        });
+        // Load the client's workspace folders off the lock, then index their
+        // documents; `initialize` has already been answered.
+        let jobs = with_state(&self.state, |s| {
+            let roots = s.roots.clone();
+            roots
+                .iter()
+                .filter_map(|root| s.ensure_workspace(&root.join(crate::workspace::CONFIG_FILE)))
+                .collect()
+        })
+        .unwrap_or_default();
+        self.load_in_background(jobs);
         let dynamic_watch = with_state(&self.state, |s| s.watch_registration).unwrap_or(false);
         if !dynamic_watch {
             // The client watches nothing for us (Neovim on Linux, for one):
@@ -352,17 +586,15 @@ impl LanguageServer for Server {
             return;
         };
         let result = with_state(&self.state, |s| {
-            let (root, to_index) = s.ensure_workspace(&path);
+            let job = s.ensure_workspace(&path);
             s.open_file(path.clone(), doc.uri.clone(), doc.version, doc.text);
-            let jobs: Vec<_> = match root {
-                Some(root) if !to_index.is_empty() => vec![(root, to_index)],
-                _ => Vec::new(),
-            };
+            // While the workspace loads: the local diagnostics, or none yet
+            // (`State::diagnostics_of`); the full ones come with it.
             s.publish(s.all_diagnostics());
-            jobs
+            job
         });
-        if let Ok(jobs) = result {
-            self.index_in_background(jobs);
+        if let Ok(job) = result {
+            self.load_in_background(job.into_iter().collect());
         }
     }
 
@@ -455,12 +687,7 @@ impl LanguageServer for Server {
             let mut jobs = Vec::new();
             for folder in added {
                 s.roots.push(folder.clone());
-                if let (Some(root), docs) =
-                    s.ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE))
-                    && !docs.is_empty()
-                {
-                    jobs.push((root, docs));
-                }
+                jobs.extend(s.ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE)));
             }
             let mut list = cleared;
             list.extend(s.all_diagnostics());
@@ -468,7 +695,7 @@ impl LanguageServer for Server {
             jobs
         });
         if let Ok(jobs) = result {
-            self.index_in_background(jobs);
+            self.load_in_background(jobs);
         }
     }
 
@@ -484,12 +711,13 @@ impl LanguageServer for Server {
             jobs
         });
         if let Ok(jobs) = result {
-            self.index_in_background(jobs);
+            self.load_in_background(jobs);
         }
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let p = params.text_document_position_params;
+        self.loaded(&p.text_document.uri).await;
         self.at(&p.text_document.uri, p.position, |s, doc, offset| {
             let ws = s.workspace_of(&doc.path);
             let h = ide::hover::hover(doc, ws, offset)?;
@@ -513,6 +741,7 @@ impl LanguageServer for Server {
         params: lsp::GotoDefinitionParams,
     ) -> Result<Option<lsp::GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
+        self.loaded(&p.text_document.uri).await;
         self.at(&p.text_document.uri, p.position, |s, doc, offset| {
             let ws = s.workspace_of(&doc.path);
             let locations: Vec<lsp::Location> = ide::definition::definition(doc, ws, offset)
@@ -533,7 +762,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CompletionParams,
     ) -> Result<Option<lsp::CompletionResponse>> {
-        with_state(&self.state, |s| features::completion::completion(s, params))
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.loaded(&uri).await;
+        self.unless_loading(&uri, |s| features::completion::completion(s, params))
     }
 
     async fn completion_resolve(&self, params: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
@@ -544,9 +775,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
-        with_state(&self.state, |s| {
-            features::code_actions::code_action(s, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.loaded(&uri).await;
+        self.unless_loading(&uri, |s| features::code_actions::code_action(s, params))
     }
 
     async fn code_action_resolve(&self, params: lsp::CodeAction) -> Result<lsp::CodeAction> {
@@ -568,41 +799,86 @@ impl LanguageServer for Server {
     }
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
-        with_state(&self.state, |s| features::references::references(s, params))
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.loaded(&uri).await;
+        let Some(answer) =
+            self.unless_loading(&uri, |s| features::references::references(s, params))?
+        else {
+            return Ok(None);
+        };
+        // Written to bytes after the lock is released; `None` then stands
+        // for the answer already made (transport::RawAnswers).
+        if super::transport::answer_raw(|out| answer.write_json(out))? {
+            return Ok(None);
+        }
+        Ok(Some(answer.locations()))
     }
 
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
-        with_state(&self.state, |s| features::rename::rename(s, params))?
+        let uri = params.text_document_position.text_document.uri.clone();
+        if !self.indexed(&uri).await {
+            // A partial rename would leave the files not indexed yet
+            // mentioning the old name.
+            // LSP's RequestFailed (editors show its message; they drop
+            // ContentModified silently).
+            return Err(Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+                message: "scholia: the workspace is still being indexed; try the rename again"
+                    .into(),
+                data: None,
+            });
+        }
+        let Some(edits) = self
+            .unless_loading(&uri, |s| Some(features::rename::rename(s, params)))?
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        // As references: written to bytes after the lock is released.
+        if super::transport::answer_raw(|out| edits.write_json(out))? {
+            return Ok(None);
+        }
+        Ok(Some(edits.workspace_edit()))
     }
 
     async fn prepare_rename(
         &self,
         params: lsp::TextDocumentPositionParams,
     ) -> Result<Option<lsp::PrepareRenameResponse>> {
-        with_state(&self.state, |s| features::rename::prepare_rename(s, params))?
+        let uri = params.text_document.uri.clone();
+        self.loaded(&uri).await;
+        Ok(self
+            .unless_loading(&uri, |s| Some(features::rename::prepare_rename(s, params)))?
+            .transpose()?
+            .flatten())
     }
 
     async fn semantic_tokens_full(
         &self,
         params: lsp::SemanticTokensParams,
     ) -> Result<Option<lsp::SemanticTokensResult>> {
-        with_state(&self.state, |s| features::semantic_tokens::full(s, params))
+        let uri = params.text_document.uri.clone();
+        self.loaded(&uri).await;
+        self.unless_loading(&uri, |s| features::semantic_tokens::full(s, params))
     }
 
     async fn semantic_tokens_range(
         &self,
         params: lsp::SemanticTokensRangeParams,
     ) -> Result<Option<lsp::SemanticTokensRangeResult>> {
-        with_state(&self.state, |s| features::semantic_tokens::range(s, params))
+        let uri = params.text_document.uri.clone();
+        self.loaded(&uri).await;
+        self.unless_loading(&uri, |s| features::semantic_tokens::range(s, params))
     }
 
     async fn semantic_tokens_full_delta(
         &self,
         params: lsp::SemanticTokensDeltaParams,
     ) -> Result<Option<lsp::SemanticTokensFullDeltaResult>> {
-        with_state(&self.state, |s| {
-            features::semantic_tokens::full_delta(s, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.loaded(&uri).await;
+        self.unless_loading(&uri, |s| features::semantic_tokens::full_delta(s, params))
     }
 
     async fn document_symbol(
@@ -624,10 +900,17 @@ impl LanguageServer for Server {
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        // The report compares against the registry: wait for the workspace
+        // of the document it names, like the requests on a position.
+        if let Some(uri) = features::commands::uri_argument(&params.arguments) {
+            self.loaded(&uri).await;
+        }
         with_state(&self.state, |s| features::commands::execute(s, params))
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
-        with_state(&self.state, |s| features::commands::code_lens(s, params))
+        let uri = params.text_document.uri.clone();
+        self.loaded(&uri).await;
+        self.unless_loading(&uri, |s| features::commands::code_lens(s, params))
     }
 }

@@ -7,11 +7,9 @@ use std::path::{Path, PathBuf};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
-use tree_sitter::{InputEdit, Tree};
 
 use super::convert;
 use crate::diagnostics::{self, Lints};
-use crate::syntax;
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
@@ -69,6 +67,49 @@ pub struct State {
     pub roots: Vec<PathBuf>,
     /// Roots whose document index is being built in the background.
     pub indexing: Vec<PathBuf>,
+    /// Workspaces being loaded off the lock (see `begin_load`), by root.
+    pub loading: BTreeMap<PathBuf, Loading>,
+    /// Counter for `Loading::generation`.
+    pub next_generation: u64,
+    /// Bumped whenever a load ends (installed, failed or dropped): requests
+    /// waiting for their workspace look again.
+    pub loads: tokio::sync::watch::Sender<u64>,
+}
+
+/// A workspace load under way off the lock. Its root has no entry in
+/// `State::workspaces` yet, or has the previous one (a reload), which
+/// serves until the new one is installed.
+pub struct Loading {
+    /// Which load of the root this is: only the newest is installed.
+    pub generation: u64,
+    /// Whether the load was found to be large (`LoadJob::SLOW_FILES`,
+    /// `LoadJob::SLOW_AUX_BYTES`). Until then, documents opened under the
+    /// root get no diagnostics: a small workspace is in within
+    /// milliseconds, and its documents get their full diagnostics first.
+    /// From then on they get their local diagnostics at once.
+    pub slow: bool,
+    /// What documents under the root are checked against meanwhile: no
+    /// root (so no registry, bibliography or translation checks) and the
+    /// `[lint]` levels of its `scholia.toml`.
+    pub local: Workspace,
+}
+
+/// What a loader thread needs to load one workspace off the lock.
+#[derive(Debug, Clone)]
+pub struct LoadJob {
+    pub root: PathBuf,
+    pub generation: u64,
+    /// The text of open registry and bibliography files when the load
+    /// began (the editor's text counts, as everywhere).
+    pub open_aux: HashMap<PathBuf, String>,
+}
+
+impl LoadJob {
+    /// A load that walks more files than this is large.
+    pub const SLOW_FILES: usize = 2000;
+    /// A load whose registry and bibliography files are bigger than this
+    /// (bytes, together) is large.
+    pub const SLOW_AUX_BYTES: u64 = 256 << 10;
 }
 
 impl State {
@@ -81,40 +122,170 @@ impl State {
         }
     }
 
-    /// The root of the workspace `path` belongs to, loading it if needed.
-    /// Returns the root and the document paths to index when newly loaded.
-    pub fn ensure_workspace(&mut self, path: &Path) -> (Option<PathBuf>, Vec<PathBuf>) {
-        let Some(root) = workspace::find_root(path) else {
-            return (None, Vec::new());
-        };
-        if self.workspaces.contains_key(&root) {
-            return (Some(root), Vec::new());
+    /// Starts loading the workspace `path` belongs to, unless it is loaded
+    /// or being loaded: the job for a loader thread (`server::load_off_lock`).
+    pub fn ensure_workspace(&mut self, path: &Path) -> Option<LoadJob> {
+        let root = workspace::find_root(path)?;
+        if self.workspaces.contains_key(&root) || self.loading.contains_key(&root) {
+            return None;
         }
-        let to_index = self.load_workspace(&root);
-        (Some(root), to_index)
+        Some(self.begin_load(&root))
     }
 
-    /// (Re)loads the workspace at `root`; returns its documents to index.
-    pub fn load_workspace(&mut self, root: &Path) -> Vec<PathBuf> {
-        let (mut ws, docs) = Workspace::open(root);
+    /// Starts a (re)load of the workspace at `root`, superseding any load
+    /// of it under way. Only `scholia.toml` is read here (for the `[lint]`
+    /// levels of the documents' local diagnostics meanwhile); the rest is
+    /// the loader's work, off the lock.
+    pub fn begin_load(&mut self, root: &Path) -> LoadJob {
+        self.next_generation += 1;
+        let generation = self.next_generation;
+        let mut local = Workspace::detached();
+        local.encoding = self.encoding;
+        let config = workspace::read_text(&root.join(workspace::CONFIG_FILE))
+            .map(|text| workspace::Config::parse(&text))
+            .unwrap_or_default();
+        local.config.lints = config.lints.or(&self.client_lints);
+        // A reload of a workspace whose load was found large stays so.
+        let slow = self.loading.get(root).is_some_and(|l| l.slow);
+        self.loading.insert(
+            root.to_path_buf(),
+            Loading {
+                generation,
+                slow,
+                local,
+            },
+        );
+        let open_aux = self
+            .open_aux_texts()
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(root))
+            .collect();
+        LoadJob {
+            root: root.to_path_buf(),
+            generation,
+            open_aux,
+        }
+    }
+
+    /// The loader found its load large: from now on documents under its
+    /// root get their local diagnostics at once. Returns those of the
+    /// documents already open there.
+    pub fn load_is_slow(&mut self, job: &LoadJob) -> Vec<Publish> {
+        match self.loading.get_mut(&job.root) {
+            Some(l) if l.generation == job.generation && !l.slow => l.slow = true,
+            _ => return Vec::new(),
+        }
+        if self.workspaces.contains_key(&job.root) {
+            // A reload: the old workspace serves meanwhile, nothing changes.
+            return Vec::new();
+        }
+        let paths: Vec<PathBuf> = self
+            .open
+            .keys()
+            .filter(|p| p.starts_with(&job.root) && is_document(p))
+            .cloned()
+            .collect();
+        paths
+            .iter()
+            .filter_map(|p| self.diagnostics_of(p))
+            .collect()
+    }
+
+    /// Installs a workspace loaded off the lock, unless a newer load of
+    /// its root began or the root was dropped meanwhile. Returns the
+    /// documents to index, or `None` when the load was superseded.
+    pub fn install_workspace(
+        &mut self,
+        job: &LoadJob,
+        mut ws: Workspace,
+        docs: Vec<PathBuf>,
+    ) -> Option<Vec<PathBuf>> {
+        if self.loading.get(&job.root)?.generation != job.generation {
+            return None;
+        }
+        self.loading.remove(&job.root);
+        self.loads.send_modify(|n| *n += 1);
         ws.encoding = self.encoding;
         ws.config.lints = ws.config.lints.or(&self.client_lints);
-        // Files open in the editor count as the editor holds them.
-        let open_aux = self.open_aux_texts();
-        if !open_aux.is_empty() {
+        // Registry and bibliography files edited in the editor while the
+        // load ran: read again, as the editor now holds them.
+        let open_aux: HashMap<PathBuf, String> = self
+            .open_aux_texts()
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(&job.root))
+            .collect();
+        if open_aux != job.open_aux {
             ws.reload_registry_with(&open_aux);
             ws.reload_bibliography_with(&open_aux);
         }
+        // Open documents count as the editor holds them.
         for (path, f) in &self.open {
             if let Some(doc) = &f.doc
-                && path.starts_with(root)
+                && path.starts_with(&job.root)
             {
                 ws.set_doc(path.clone(), DocSummary::of(doc));
             }
         }
-        self.workspaces.insert(root.to_path_buf(), ws);
-        self.indexing.push(root.to_path_buf());
-        docs
+        self.workspaces.insert(job.root.clone(), ws);
+        if !self.indexing.contains(&job.root) {
+            self.indexing.push(job.root.clone());
+        }
+        Some(docs)
+    }
+
+    /// A load that failed (its loader panicked): documents under its root
+    /// are checked as documents outside any workspace until a reload.
+    pub fn abandon_load(&mut self, job: &LoadJob) {
+        if self
+            .loading
+            .get(&job.root)
+            .is_some_and(|l| l.generation == job.generation)
+        {
+            self.loading.remove(&job.root);
+            self.loads.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// The root whose workspace `path` belongs to among the loaded and the
+    /// loading ones, and whether it is still loading (no workspace yet).
+    fn root_of(&self, path: &Path) -> Option<(&PathBuf, bool)> {
+        let loaded = self
+            .workspaces
+            .keys()
+            .filter(|r| path.starts_with(r))
+            .map(|r| (r, false));
+        let loading = self
+            .loading
+            .keys()
+            .filter(|r| path.starts_with(r) && !self.workspaces.contains_key(*r))
+            .map(|r| (r, true));
+        loaded
+            .chain(loading)
+            .max_by_key(|(r, _)| r.as_os_str().len())
+    }
+
+    /// True while the workspace of `path` is being loaded for the first
+    /// time: requests that need its registry, bibliography or index get
+    /// an empty answer rather than a wrong one.
+    pub fn is_loading(&self, path: &Path) -> bool {
+        self.root_of(path).is_some_and(|(_, loading)| loading)
+    }
+
+    /// True when the workspace of `path` is loading, or loaded with its
+    /// documents still being indexed in the background: an answer about
+    /// the whole workspace (a rename) would miss the files not indexed yet.
+    pub fn is_incomplete(&self, path: &Path) -> bool {
+        self.root_of(path)
+            .is_some_and(|(root, loading)| loading || self.indexing.contains(root))
+    }
+
+    /// True for an open document whose workspace is loading and not yet
+    /// found large: its diagnostics wait for the workspace.
+    fn held(&self, path: &Path) -> bool {
+        match self.root_of(path) {
+            Some((root, true)) => !self.loading[root].slow,
+            _ => false,
+        }
     }
 
     /// Forgets the workspaces whose root lies in `folder` (a workspace folder
@@ -128,6 +299,9 @@ impl State {
             .cloned()
             .collect();
         let mut out = Vec::new();
+        self.loading
+            .retain(|r, _| !r.starts_with(folder) || self.open.keys().any(|p| p.starts_with(r)));
+        self.loads.send_modify(|n| *n += 1);
         for root in gone {
             if let Some(ws) = self.workspaces.remove(&root) {
                 for path in ws.aux.keys() {
@@ -148,9 +322,14 @@ impl State {
     /// documents keep the editor's version.
     pub fn finish_index(&mut self, root: &Path, summaries: Vec<(PathBuf, DocSummary)>) {
         self.indexing.retain(|r| r != root);
+        // Wakes the requests waiting for a complete index (a rename), once
+        // the summaries below are in: they wait for the lock.
+        self.loads.send_modify(|n| *n += 1);
         let Some(ws) = self.workspaces.get_mut(root) else {
             return;
         };
+        // One by one on this thread: `set_docs` would resolve on rayon's
+        // pool, which runs at nice 10 here, while the lock is held.
         for (path, summary) in summaries {
             if !self.open.contains_key(&path) {
                 ws.set_doc(path, summary);
@@ -158,26 +337,30 @@ impl State {
         }
     }
 
+    /// The workspace of `path`: the loaded one it belongs to; while that is
+    /// loading for the first time, a stand-in without registry,
+    /// bibliography or index; outside every workspace, `detached`.
     pub fn workspace_of(&self, path: &Path) -> &Workspace {
-        self.workspaces
-            .iter()
-            .filter(|(root, _)| path.starts_with(root))
-            .max_by_key(|(root, _)| root.as_os_str().len())
-            .map(|(_, ws)| ws)
-            .unwrap_or(&self.detached)
+        match self.root_of(path) {
+            Some((root, false)) => &self.workspaces[root],
+            Some((root, true)) => &self.loading[root].local,
+            None => &self.detached,
+        }
     }
 
     fn workspace_of_mut(&mut self, path: &Path) -> Option<&mut Workspace> {
-        self.workspaces
-            .iter_mut()
-            .filter(|(root, _)| path.starts_with(root))
-            .max_by_key(|(root, _)| root.as_os_str().len())
-            .map(|(_, ws)| ws)
+        match self.root_of(path) {
+            Some((root, false)) => {
+                let root = root.clone();
+                self.workspaces.get_mut(&root)
+            }
+            _ => None,
+        }
     }
 
     pub fn open_file(&mut self, path: PathBuf, uri: lsp::Uri, version: i32, text: String) {
         let doc = (is_document(&path) && text.len() <= MAX_ANALYZED)
-            .then(|| Document::new(path.clone(), text.clone()));
+            .then(|| Document::scan(path.clone(), text.clone()));
         if doc.is_none() && is_document(&path) {
             eprintln!(
                 "scholia: {} is {} MB, above the limit of {} MB: kept in sync, not analysed",
@@ -206,9 +389,9 @@ impl State {
         self.aux_changed(&path);
     }
 
-    /// Applies `didChange` content changes in order: each edits the rope and
-    /// the old tree (positions computed before that change); then one
-    /// incremental parse. Returns false when the file is not open.
+    /// Applies `didChange` content changes in order to the rope (positions
+    /// computed before each change), then analyses the new text from scratch
+    /// with the scanner. Returns false when the file is not open.
     pub fn change_file(
         &mut self,
         path: &Path,
@@ -219,51 +402,31 @@ impl State {
         let Some(file) = self.open.get_mut(path) else {
             return false;
         };
-        // Work on copies (a rope clone shares its chunks), and store the
+        // Work on a copy (a rope clone shares its chunks), and store the
         // result only when everything succeeded: a panic on the way leaves
-        // the file as it was, never a text that disagrees with its tree.
+        // the file as it was, never a text that disagrees with its model.
         let mut rope = file.rope.clone();
-        let mut tree: Option<Tree> = file.doc.as_ref().map(|d| d.tree.clone());
         for change in changes {
             match change.range {
-                None => {
-                    rope = Rope::from_str(&change.text);
-                    tree = None;
-                }
+                None => rope = Rope::from_str(&change.text),
                 Some(range) => {
                     let start = convert::rope_offset(&rope, range.start, enc);
                     let end = convert::rope_offset(&rope, range.end, enc).max(start);
-                    let start_position = convert::rope_point(&rope, start);
-                    let old_end_position = convert::rope_point(&rope, end);
                     let start_char = rope.byte_to_char(start);
                     let end_char = rope.byte_to_char(end);
                     rope.remove(start_char..end_char);
                     rope.insert(start_char, &change.text);
-                    let new_end = start + change.text.len();
-                    if let Some(t) = tree.as_mut() {
-                        t.edit(&InputEdit {
-                            start_byte: start,
-                            old_end_byte: end,
-                            new_end_byte: new_end,
-                            start_position,
-                            old_end_position,
-                            new_end_position: convert::rope_point(&rope, new_end),
-                        });
-                    }
                 }
             }
         }
         let size = rope.len_bytes();
         let analysed_before = file.doc.is_some();
-        let doc = (is_document(path) && size <= MAX_ANALYZED).then(|| {
-            if analysed_before {
-                let tree = syntax::parse_rope(&rope, tree.as_ref());
-                Document::from_tree(path.to_path_buf(), rope.to_string(), tree)
-            } else {
-                // Back under the size limit: analysed again, from scratch.
-                Document::new(path.to_path_buf(), rope.to_string())
-            }
-        });
+        // A full scan, not an incremental tree-sitter reparse: the scanner is
+        // proved to give the grammar's tree, and scanning 1 MB costs less
+        // than reparsing it incrementally and walking the tree for the model
+        // (BENCHMARKS.md, "Keystroke → diagnostics").
+        let doc = (is_document(path) && size <= MAX_ANALYZED)
+            .then(|| Document::scan(path.to_path_buf(), String::from(&rope)));
         file.rope = rope;
         file.version = version;
         match doc {
@@ -292,7 +455,7 @@ impl State {
         if file.doc.is_some() {
             // The file on disk is the truth again.
             let summary = workspace::read_text(path).ok().map(|text| {
-                DocSummary::indexed(&Document::new(path.to_path_buf(), text), self.encoding)
+                DocSummary::indexed(&Document::scan(path.to_path_buf(), text), self.encoding)
             });
             if let Some(ws) = self.workspace_of_mut(path) {
                 match summary {
@@ -341,30 +504,32 @@ impl State {
         self.open
             .iter()
             .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), f.rope.to_string()))
+            .map(|(p, f)| (p.clone(), String::from(&f.rope)))
             .collect()
     }
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns
-    /// the roots whose documents must be indexed anew.
-    pub fn files_changed(
-        &mut self,
-        changes: &[(PathBuf, lsp::FileChangeType)],
-    ) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    /// the (re)loads to run off the lock: a workspace whose `scholia.toml`
+    /// changed, or that gained or lost a file that is not a document, is
+    /// loaded anew; the old one serves until the new one is in.
+    pub fn files_changed(&mut self, changes: &[(PathBuf, lsp::FileChangeType)]) -> Vec<LoadJob> {
         let mut reload_roots: Vec<PathBuf> = Vec::new();
         for (path, kind) in changes {
-            let Some(root) = self
-                .workspaces
-                .keys()
-                .filter(|r| path.starts_with(r))
-                .max_by_key(|r| r.as_os_str().len())
-                .cloned()
-            else {
+            let Some((root, loading)) = self.root_of(path).map(|(r, l)| (r.clone(), l)) else {
                 continue;
             };
             let is_config = path
                 .file_name()
                 .is_some_and(|n| n == workspace::CONFIG_FILE);
+            if loading {
+                // The load under way may have read the file before it
+                // changed: start it again. Documents are read later, by
+                // the indexer.
+                if !is_document(path) && !reload_roots.contains(&root) {
+                    reload_roots.push(root);
+                }
+                continue;
+            }
             let created_or_deleted = *kind != lsp::FileChangeType::CHANGED;
             let ws = &self.workspaces[&root];
             let is_aux = ws.registry_files.contains(path) || ws.bibliography_files.contains(path);
@@ -380,7 +545,7 @@ impl State {
                 let ws = self.workspaces.get_mut(&root).expect("root is loaded");
                 match workspace::read_text(path) {
                     Ok(text) if *kind != lsp::FileChangeType::DELETED => {
-                        let doc = Document::new(path.clone(), text);
+                        let doc = Document::scan(path.clone(), text);
                         ws.set_doc(path.clone(), DocSummary::indexed(&doc, self.encoding));
                     }
                     _ => ws.remove_doc(path),
@@ -389,17 +554,18 @@ impl State {
         }
         reload_roots
             .into_iter()
-            .map(|root| {
-                let docs = self.load_workspace(&root);
-                (root, docs)
-            })
+            .map(|root| self.begin_load(&root))
             .collect()
     }
 
     /// Diagnostics of one open file (a document, or a registry/bibliography/
-    /// config file).
+    /// config file). `None` for a document whose workspace is loading and
+    /// not yet found large (its diagnostics come with the workspace).
     pub fn diagnostics_of(&self, path: &Path) -> Option<Publish> {
         let file = self.open.get(path)?;
+        if self.held(path) {
+            return None;
+        }
         let enc = self.encoding;
         let ws = self.workspace_of(path);
         let list = match &file.doc {
@@ -414,12 +580,9 @@ impl State {
                 ),
                 ..Default::default()
             }],
-            Some(doc) => convert::diagnostics(
-                &doc.line_index,
-                &doc.text,
-                &diagnostics::check(doc, ws),
-                enc,
-            ),
+            Some(doc) => {
+                convert::diagnostics(&doc.line_index, &doc.text, &self.check(doc, ws), enc)
+            }
             None => {
                 let aux = ws.aux.get(path)?;
                 let mut ds = aux.diagnostics.clone();
@@ -432,6 +595,24 @@ impl State {
             diagnostics: list,
             version: Some(file.version),
         })
+    }
+
+    /// `diagnostics::check`, except what would be wrong for a moment and
+    /// then vanish: no translation check while the workspace loads (the
+    /// stand-in has no index), nor while it is indexed when the original
+    /// is not indexed yet.
+    fn check(&self, doc: &Document, ws: &Workspace) -> Vec<diagnostics::Diagnostic> {
+        let mut out = diagnostics::check_local(doc, ws);
+        let loading = self.is_loading(&doc.path);
+        let indexing = ws.root.as_ref().is_some_and(|r| self.indexing.contains(r));
+        let original_unknown =
+            || workspace::translation_target(doc).is_some_and(|t| !ws.docs.contains_key(&t));
+        let wait = loading || (indexing && original_unknown());
+        if !wait {
+            out.extend(diagnostics::check_translation(doc, ws));
+        }
+        diagnostics::finish(&mut out, ws);
+        out
     }
 
     /// Diagnostics of every open file, and of every registry, bibliography
@@ -535,7 +716,7 @@ impl State {
             return Some(match &f.doc {
                 Some(d) => (d.text.clone(), d.line_index.clone()),
                 None => {
-                    let t = f.rope.to_string();
+                    let t = String::from(&f.rope);
                     let i = LineIndex::new(&t);
                     (t, i)
                 }
@@ -562,7 +743,7 @@ pub fn index_documents(paths: &[PathBuf], enc: Encoding) -> Vec<(PathBuf, DocSum
         .par_iter()
         .filter_map(|p| {
             let text = workspace::read_text(p).ok()?;
-            let doc = Document::new(p.clone(), text);
+            let doc = Document::scan(p.clone(), text);
             Some((p.clone(), DocSummary::indexed(&doc, enc)))
         })
         .collect()

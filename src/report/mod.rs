@@ -618,7 +618,7 @@ pub fn load_original<'a>(
         return Some(OriginalDoc::Open(doc));
     }
     let text = crate::workspace::read_text(&path).ok()?;
-    Some(OriginalDoc::Read(Box::new(Document::new(path, text))))
+    Some(OriginalDoc::Read(Box::new(Document::scan(path, text))))
 }
 
 /// An original held by the editor, or read from disk.

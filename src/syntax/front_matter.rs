@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
-use tree_sitter::Node;
 
 use super::model::{Citation, Place, parse_cite_items};
 use crate::diagnostics::{Code, Diagnostic};
@@ -34,18 +33,15 @@ pub struct FrontMatter {
     pub errors: Vec<Diagnostic>,
 }
 
-pub(super) fn parse(text: &str, node: Node<'_>) -> FrontMatter {
+/// The front matter `range` (fences included), whose content (the lines
+/// between the fences) is `content`.
+pub(super) fn parse(text: &str, range: Range<usize>, content: Option<Range<usize>>) -> FrontMatter {
     let mut fm = FrontMatter {
-        range: node.byte_range(),
+        range: range.clone(),
         ..FrontMatter::default()
     };
-    let mut cursor = node.walk();
-    let content = node
-        .children(&mut cursor)
-        .find(|c| c.kind() == "front_matter_content")
-        .map(|c| c.byte_range());
     let Some(content) = content else {
-        let end = node.end_byte();
+        let end = range.end;
         fm.content = end..end;
         return fm;
     };

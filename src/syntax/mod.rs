@@ -1,6 +1,7 @@
 //! Syntax: the tree-sitter grammar (compiled from
-//! `editors/tree-sitter-scholia` by `build.rs`) and the document model built
-//! on its tree.
+//! `editors/tree-sitter-scholia` by `build.rs`), a scanner that gives the
+//! same flat node sequence without a tree (`scan.rs`, for closed documents)
+//! and the document model built on those nodes.
 
 use tree_sitter_language::LanguageFn;
 
@@ -17,6 +18,8 @@ pub fn language() -> tree_sitter::Language {
 
 pub mod front_matter;
 pub mod model;
+pub mod nodes;
+pub mod scan;
 
 pub use model::Model;
 
@@ -37,24 +40,5 @@ thread_local! {
 pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
     PARSER
         .with_borrow_mut(|p| p.parse(text, old))
-        .expect("parsing without a timeout or cancellation always yields a tree")
-}
-
-/// Parses a rope's chunks without copying it into one string.
-pub fn parse_rope(rope: &ropey::Rope, old: Option<&Tree>) -> Tree {
-    PARSER
-        .with_borrow_mut(|p| {
-            p.parse_with_options(
-                &mut |offset, _| {
-                    if offset >= rope.len_bytes() {
-                        return &[][..];
-                    }
-                    let (chunk, start, _, _) = rope.chunk_at_byte(offset);
-                    &chunk.as_bytes()[offset - start..]
-                },
-                old,
-                None,
-            )
-        })
         .expect("parsing without a timeout or cancellation always yields a tree")
 }

@@ -1,13 +1,16 @@
 //! The document model: what a `.scholia` document contains, with the byte
-//! range of every element, built from the flat tree of the grammar (see
-//! `docs/syntax-tree.md`). Building never fails: malformed input yields a
-//! model plus `errors`.
+//! range of every element, built from the flat node sequence of the grammar
+//! (see `docs/syntax-tree.md`): of a tree-sitter tree, or of the scanner
+//! (`scan.rs`). Building never fails: malformed input yields a model plus
+//! `errors`.
 
 use std::ops::Range;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
 
 use super::front_matter::{self, FrontMatter};
+use super::nodes::{self, Kind, Node};
+use super::scan::{self, Scanned};
 use crate::diagnostics::{Code, Diagnostic};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,37 +110,69 @@ enum LineKind {
     Text,
 }
 
-struct Line<'t> {
+struct Line {
     kind: LineKind,
     range: Range<usize>,
     indent: usize,
-    node: Option<Node<'t>>,
+    /// The line's block: indexes of its node and of its children in the
+    /// node list.
+    block: Option<(usize, Range<usize>)>,
 }
 
 impl Model {
-    /// Builds the model of `text` from its tree.
+    /// Builds the model of `text` from its tree (open documents: the tree is
+    /// kept for incremental parsing).
     pub fn build(text: &str, tree: &Tree) -> Model {
-        let root = tree.root_node();
         let bom = bom_len(text);
-        if root.has_error() && text[bom..].starts_with("+++") {
-            return Self::build_unclosed_front_matter(text, bom);
+        if tree.root_node().has_error() && text[bom..].starts_with("+++") {
+            return Self::build_unclosed_front_matter(text, bom, |patched| {
+                let tree = super::parse(patched, None);
+                (!tree.root_node().has_error()).then(|| nodes::of_tree(&tree))
+            });
         }
+        Self::from_nodes(text, &nodes::of_tree(tree))
+    }
+
+    /// Builds the model of `text` with the scanner, which gives the same
+    /// nodes as the tree (`tests/scanner_props.rs`), several times faster:
+    /// for documents that are not open in an editor.
+    pub fn scan(text: &str) -> Model {
+        match scan::scan(text) {
+            Scanned::Nodes(nodes) => Self::from_nodes(text, &nodes),
+            Scanned::UnclosedFrontMatter => {
+                Self::build_unclosed_front_matter(text, bom_len(text), |patched| {
+                    match scan::scan(patched) {
+                        Scanned::Nodes(nodes) => Some(nodes),
+                        Scanned::UnclosedFrontMatter => None,
+                    }
+                })
+            }
+        }
+    }
+
+    /// Builds the model of `text` from its flat node sequence (of a tree
+    /// without errors, or of the scanner).
+    pub fn from_nodes(text: &str, nodes: &[Node]) -> Model {
         let mut builder = Builder::new(text);
-        builder.document(root);
+        builder.document(nodes);
         builder.finish()
     }
 
     /// An opened, never closed front matter makes the tree useless: report it
-    /// and model the rest as if the opening fence were blank.
-    fn build_unclosed_front_matter(text: &str, bom: usize) -> Model {
+    /// and model the rest as if the opening fence were blank (`nodes_of`
+    /// gives the nodes of that patched text).
+    fn build_unclosed_front_matter(
+        text: &str,
+        bom: usize,
+        nodes_of: impl FnOnce(&str) -> Option<Vec<Node>>,
+    ) -> Model {
         let mut patched = String::with_capacity(text.len());
         patched.push_str(&text[..bom]);
         patched.push_str("   ");
         patched.push_str(&text[bom + 3..]);
-        let tree = super::parse(&patched, None);
         let mut builder = Builder::new(text);
-        if !tree.root_node().has_error() {
-            builder.document(tree.root_node());
+        if let Some(nodes) = nodes_of(&patched) {
+            builder.document(&nodes);
         }
         let mut model = builder.finish();
         model.errors.insert(
@@ -186,28 +221,46 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn document(&mut self, root: Node<'_>) {
-        let mut lines: Vec<Line<'_>> = Vec::new();
+    fn document(&mut self, nodes: &[Node]) {
+        let mut lines: Vec<Line> = Vec::new();
         let mut line_start = bom_len(self.text);
-        let mut block: Option<Node<'_>> = None;
-        let mut cursor = root.walk();
-        for child in root.children(&mut cursor) {
-            match child.kind() {
-                "front_matter" => {
-                    self.model.front_matter = Some(front_matter::parse(self.text, child));
-                    line_start = child.end_byte();
+        let mut block: Option<(usize, Range<usize>)> = None;
+        let mut i = 0;
+        while i < nodes.len() {
+            let node = nodes[i];
+            // The node's children: the nodes after it that are neither
+            // blocks nor newlines.
+            let mut j = i + 1;
+            if node.kind == Kind::FrontMatter || node.kind.is_block() {
+                while j < nodes.len()
+                    && !nodes[j].kind.is_block()
+                    && !matches!(nodes[j].kind, Kind::Newline | Kind::FrontMatter)
+                {
+                    j += 1;
                 }
-                "newline" => {
-                    lines.push(self.line(line_start..child.start_byte(), block.take()));
-                    line_start = child.end_byte();
-                }
-                _ => block = Some(child),
             }
+            match node.kind {
+                Kind::FrontMatter => {
+                    let content = nodes[i + 1..j]
+                        .iter()
+                        .find(|c| c.kind == Kind::FrontMatterContent)
+                        .map(Node::range);
+                    self.model.front_matter =
+                        Some(front_matter::parse(self.text, node.range(), content));
+                    line_start = node.end;
+                }
+                Kind::Newline => {
+                    lines.push(self.line(line_start..node.start, nodes, block.take()));
+                    line_start = node.end;
+                }
+                _ => block = Some((i, i + 1..j)),
+            }
+            i = j;
         }
         if line_start < self.text.len() || block.is_some() {
-            lines.push(self.line(line_start..self.text.len(), block.take()));
+            lines.push(self.line(line_start..self.text.len(), nodes, block.take()));
         }
-        self.footnote_extents(&lines);
+        self.footnote_extents(&lines, nodes);
         for (i, line) in lines.iter().enumerate() {
             let boundary = match line.kind {
                 LineKind::Blank | LineKind::Heading | LineKind::Definition => true,
@@ -216,8 +269,8 @@ impl<'t> Builder<'t> {
             if boundary {
                 self.close_paragraph();
             }
-            if let Some(node) = line.node {
-                self.block(node);
+            if let Some((node, children)) = &line.block {
+                self.block(nodes[*node], &nodes[children.clone()]);
             }
         }
         self.close_paragraph();
@@ -229,19 +282,24 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn line<'n>(&self, range: Range<usize>, node: Option<Node<'n>>) -> Line<'n> {
+    fn line(
+        &self,
+        range: Range<usize>,
+        nodes: &[Node],
+        block: Option<(usize, Range<usize>)>,
+    ) -> Line {
         let content = &self.text[range.clone()];
-        let kind = match node.map(|n| n.kind()) {
+        let kind = match block.as_ref().map(|(i, _)| nodes[*i].kind) {
             _ if content.trim().is_empty() => LineKind::Blank,
-            Some("heading") => LineKind::Heading,
-            Some("footnote_definition") => LineKind::Definition,
+            Some(Kind::Heading) => LineKind::Heading,
+            Some(Kind::FootnoteDefinition) => LineKind::Definition,
             _ => LineKind::Text,
         };
         let mut indent = 0;
-        for c in content.chars() {
+        for c in content.bytes() {
             match c {
-                ' ' => indent += 1,
-                '\t' => indent += 4,
+                b' ' => indent += 1,
+                b'\t' => indent += 4,
                 _ => break,
             }
         }
@@ -249,17 +307,21 @@ impl<'t> Builder<'t> {
             kind,
             range,
             indent,
-            node,
+            block,
         }
     }
 
     /// Decides where each footnote definition ends.
-    fn footnote_extents(&mut self, lines: &[Line<'_>]) {
+    fn footnote_extents(&mut self, lines: &[Line], nodes: &[Node]) {
         for (i, line) in lines.iter().enumerate() {
             if line.kind != LineKind::Definition {
                 continue;
             }
-            let Some(marker) = line.node.and_then(|n| n.child(0)) else {
+            let Some(marker) = line
+                .block
+                .as_ref()
+                .and_then(|(_, children)| nodes[children.clone()].first())
+            else {
                 continue;
             };
             let mut last = i;
@@ -283,8 +345,8 @@ impl<'t> Builder<'t> {
                 }
                 break;
             }
-            let marker_text = &self.text[marker.byte_range()];
-            let label_end = marker.start_byte() + marker_text.trim_end_matches(':').len();
+            let marker_text = &self.text[marker.range()];
+            let label_end = marker.start + marker_text.trim_end_matches(':').len();
             let label = marker_text
                 .trim_end_matches(':')
                 .trim_start_matches("[^")
@@ -292,45 +354,44 @@ impl<'t> Builder<'t> {
                 .to_string();
             self.model.footnote_defs.push(FootnoteDef {
                 label,
-                label_range: marker.start_byte()..label_end,
+                label_range: marker.start..label_end,
                 range: line.range.start..lines[last].range.end,
-                body: marker.end_byte()..lines[last].range.end,
+                body: marker.end..lines[last].range.end,
             });
         }
     }
 
-    fn block(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            match child.kind() {
-                "heading_marker" => {
-                    let level = self.text[child.byte_range()].trim_end().len() as u8;
-                    let text_range = trimmed(self.text, child.end_byte()..node.end_byte());
+    fn block(&mut self, node: Node, children: &[Node]) {
+        for child in children {
+            match child.kind {
+                Kind::HeadingMarker => {
+                    let level = self.text[child.range()].trim_end().len() as u8;
+                    let text_range = trimmed(self.text, child.end..node.end);
                     self.model.headings.push(Heading {
                         level,
-                        range: node.byte_range(),
+                        range: node.range(),
                         text: self.text[text_range.clone()].to_string(),
                         text_range,
                     });
                 }
-                "footnote_definition_marker" => {}
-                _ => self.inline(child),
+                Kind::FootnoteDefinitionMarker => {}
+                _ => self.inline(*child),
             }
         }
     }
 
-    fn inline(&mut self, node: Node<'_>) {
-        let range = node.byte_range();
+    fn inline(&mut self, node: Node) {
+        let range = node.range();
         let src = &self.text[range.clone()];
-        match node.kind() {
-            "text" => self.texts.push(range),
-            "escape" => self.model.tokens.push((TokenKind::Escape, range)),
-            "link" => self.model.tokens.push((TokenKind::Link, range)),
-            "footnote_reference" => self.model.footnote_refs.push(FootnoteRef {
+        match node.kind {
+            Kind::Text => self.texts.push(range),
+            Kind::Escape => self.model.tokens.push((TokenKind::Escape, range)),
+            Kind::Link => self.model.tokens.push((TokenKind::Link, range)),
+            Kind::FootnoteReference => self.model.footnote_refs.push(FootnoteRef {
                 label: src[2..src.len() - 1].to_string(),
                 range,
             }),
-            "citation" => {
+            Kind::Citation => {
                 let items = parse_cite_items(self.text, range.start + 1..range.end - 1);
                 self.model.citations.push(Citation {
                     range,
@@ -338,9 +399,9 @@ impl<'t> Builder<'t> {
                     place: Place::Body,
                 });
             }
-            "mention" => self.model.mentions.push(mention(self.text, range)),
-            "open_bracket" => self.open.push(range.start),
-            "close_bracket" => match self.open.pop() {
+            Kind::Mention => self.model.mentions.push(mention(self.text, range)),
+            Kind::OpenBracket => self.open.push(range.start),
+            Kind::CloseBracket => match self.open.pop() {
                 Some(start) => self.model.insertions.push(start..range.end),
                 None => self.model.errors.push(Diagnostic::new(
                     Code::UnclosedBracket,
@@ -413,6 +474,24 @@ fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
+/// `s` with runs of white space folded to one space and none at either
+/// end: `split_whitespace` joined by spaces, without its two allocations
+/// when `s` is already so (most mention targets).
+fn fold_whitespace(s: &str) -> String {
+    let mut prev_space = true; // no white space at the start
+    let folded = s.chars().all(|c| {
+        let space = c.is_whitespace();
+        let ok = !space || (c == ' ' && !prev_space);
+        prev_space = space;
+        ok
+    }) && !prev_space;
+    if folded || s.is_empty() {
+        s.to_string()
+    } else {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 fn mention(text: &str, range: Range<usize>) -> Mention {
     let inner = range.start + 2..range.end - 2;
     let src = &text[inner.clone()];
@@ -425,10 +504,7 @@ fn mention(text: &str, range: Range<usize>) -> Mention {
     };
     let target_range = trimmed(text, target);
     Mention {
-        target: text[target_range.clone()]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        target: fold_whitespace(&text[target_range.clone()]),
         target_range,
         display_range,
         range,
@@ -501,4 +577,42 @@ pub fn parse_cite_items(text: &str, inner: Range<usize>) -> Vec<CiteItem> {
         });
     }
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_whitespace;
+
+    fn reference(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn folding_equals_split_whitespace() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "a b",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "a \u{a0}b",
+            "a\u{3000}b",
+            "周 恩来",
+            "Zhou  Enlai ",
+            "\u{2028}",
+        ] {
+            assert_eq!(fold_whitespace(s), reference(s), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_equals_split_whitespace_on_random(s in "[ a\t\n\u{a0}\u{3000}é]{0,24}") {
+            proptest::prop_assert_eq!(fold_whitespace(&s), reference(&s));
+        }
+    }
 }

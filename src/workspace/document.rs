@@ -1,8 +1,6 @@
-//! One analysed document: its text, tree, line index and model.
+//! One analysed document: its text, line index and model.
 
 use std::path::PathBuf;
-
-use tree_sitter::Tree;
 
 use crate::syntax::{self, Model};
 use crate::text::LineIndex;
@@ -10,27 +8,36 @@ use crate::text::LineIndex;
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
-    pub tree: Tree,
     pub line_index: LineIndex,
     pub model: Model,
 }
 
 impl Document {
-    /// Parses `text` from scratch.
+    /// Parses `text` with the tree-sitter grammar, the syntax's definition,
+    /// and builds the model on its tree (which is then dropped). The tests'
+    /// reference; the CLI and the server use [`Document::scan`].
     pub fn new(path: PathBuf, text: String) -> Document {
         let tree = syntax::parse(&text, None);
-        Document::from_tree(path, text, tree)
+        let model = Model::build(&text, &tree);
+        Document::with_model(path, text, model)
     }
 
-    /// Builds the document from a tree already parsed (incrementally) from
-    /// `text`.
-    pub fn from_tree(path: PathBuf, text: String, tree: Tree) -> Document {
-        let model = Model::build(&text, &tree);
+    /// Builds the document with the hand-written scanner, which gives the
+    /// same model as the tree-sitter grammar (tests/scanner_props.rs, the
+    /// `scanner` fuzz target) several times faster. Every document is read
+    /// this way: by `scholia check`, by indexing, and by the server on
+    /// opening a document and after every change, where a full scan costs
+    /// less than tree-sitter's incremental reparse plus the walk of its tree.
+    pub fn scan(path: PathBuf, text: String) -> Document {
+        let model = Model::scan(&text);
+        Document::with_model(path, text, model)
+    }
+
+    fn with_model(path: PathBuf, text: String, model: Model) -> Document {
         let line_index = LineIndex::new(&text);
         Document {
             path,
             text,
-            tree,
             line_index,
             model,
         }

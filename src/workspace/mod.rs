@@ -5,11 +5,14 @@
 pub mod bibliography;
 pub mod config;
 pub mod document;
+pub mod entity_index;
+pub mod names;
 pub mod registry;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use globset::{GlobSet, GlobSetBuilder};
 
@@ -188,14 +191,77 @@ pub struct Workspace {
     /// `scholia.toml`, registry and bibliography files.
     pub aux: BTreeMap<PathBuf, AuxFile>,
     /// Every document of the workspace, open ones as the editor holds them.
-    pub docs: BTreeMap<PathBuf, DocSummary>,
+    /// Changed only through `set_doc` and `remove_doc`, which keep the
+    /// indexes below in step.
+    pub docs: BTreeMap<PathBuf, Arc<DocSummary>>,
     /// Column unit of the spans kept for closed documents.
     pub encoding: Encoding,
-    /// Entity index → the documents that mention it.
-    mentioned_in: HashMap<usize, BTreeSet<PathBuf>>,
+    /// Path → document id (an index into `entries`). Ids are never reused:
+    /// a removed document keeps its id, and gets it back if it returns.
+    ids: HashMap<PathBuf, u32>,
+    /// Document id → its path, summary and resolved mention targets.
+    entries: Vec<DocEntry>,
+    /// Entity index → the ids of the documents that mention it, ascending.
+    mentioned_in: Vec<Vec<u32>>,
+    /// Document id → its rank in path order (computed when first needed
+    /// after a new path got an id).
+    path_rank: OnceLock<Vec<u32>>,
+    /// Original → the documents whose `translation-of` names it.
+    translations: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// Derived from the registry for completion, built when first needed.
+    names: Mutex<Option<Arc<entity_index::NameIndex>>>,
+    /// Entities ordered by mention count, updated lazily.
+    popularity: Mutex<entity_index::Popularity>,
     /// The text each registry and bibliography file had when last read
     /// successfully (used while it cannot be read).
     last_good: HashMap<PathBuf, String>,
+}
+
+/// What the index keeps per document id.
+#[derive(Debug, Default)]
+struct DocEntry {
+    path: PathBuf,
+    /// `None` once the document is removed.
+    summary: Option<Arc<DocSummary>>,
+    /// Per `DocSummary::mention_targets`: the entity it resolves to (a
+    /// unique resolution), or `NO_ENTITY`.
+    resolved: Vec<u32>,
+    /// The distinct entities of `resolved`, ascending.
+    entities: Vec<u32>,
+}
+
+const NO_ENTITY: u32 = u32::MAX;
+
+/// A document that mentions an entity, as the index holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexedDoc<'a> {
+    pub path: &'a Path,
+    pub summary: &'a DocSummary,
+    /// Per `summary.mention_targets`: the entity it names uniquely, if any.
+    resolved: &'a [u32],
+}
+
+impl IndexedDoc<'_> {
+    /// Whether the mention target at `index` (into `mention_targets`)
+    /// resolves to exactly entity `entity`.
+    pub fn names_entity(&self, index: u32, entity: usize) -> bool {
+        self.resolved
+            .get(index as usize)
+            .is_some_and(|&e| e as usize == entity)
+    }
+}
+
+/// Per `summary.mention_targets`: the entity it resolves to uniquely in
+/// `registry`, or `NO_ENTITY`.
+fn resolve_targets(registry: &Registry, summary: &DocSummary) -> Vec<u32> {
+    summary
+        .mention_targets
+        .iter()
+        .map(|t| match registry.resolve(t) {
+            Resolution::Unique(i) => i as u32,
+            _ => NO_ENTITY,
+        })
+        .collect()
 }
 
 /// Lexically normalizes a path: makes it absolute, removes `.` and folds `..`.
@@ -289,6 +355,16 @@ impl Workspace {
     /// loads the registry and bibliography, and lists (but does not parse)
     /// the documents. Unreadable files become diagnostics, never errors.
     pub fn open(root: &Path) -> (Workspace, Vec<PathBuf>) {
+        let (mut ws, docs) = Workspace::scan(root, |_| {});
+        ws.reload_registry();
+        ws.reload_bibliography();
+        (ws, docs)
+    }
+
+    /// The first half of `open`: reads `scholia.toml` and lists the
+    /// documents, registry and bibliography files without reading them;
+    /// `found` is told the number of files walked so far after each.
+    pub fn scan(root: &Path, mut found: impl FnMut(usize)) -> (Workspace, Vec<PathBuf>) {
         let root = normalize(root);
         let mut ws = Workspace {
             root: Some(root.clone()),
@@ -312,6 +388,7 @@ impl Workspace {
         let registry_globs = glob_set(&ws.config.registry);
         let bibliography_globs = glob_set(&ws.config.bibliography);
         let mut docs = Vec::new();
+        let mut files = 0;
         let walker = walkdir::WalkDir::new(&root)
             .follow_links(true)
             .sort_by_file_name()
@@ -335,6 +412,8 @@ impl Workspace {
             if !entry.file_type().is_file() {
                 continue;
             }
+            files += 1;
+            found(files);
             let path = entry.path();
             let Ok(rel) = path.strip_prefix(&root) else {
                 continue;
@@ -348,8 +427,6 @@ impl Workspace {
             }
         }
         ws.report_unmatched_patterns();
-        ws.reload_registry();
-        ws.reload_bibliography();
         (ws, docs)
     }
 
@@ -470,74 +547,344 @@ impl Workspace {
 
     /// Records (or replaces) a document's summary.
     pub fn set_doc(&mut self, path: PathBuf, summary: DocSummary) {
+        self.set_doc_resolved(path, summary, None);
+    }
+
+    /// `set_doc` of every (path, summary), in order, with the mention
+    /// targets of all of them resolved against the registry in parallel
+    /// first (rayon): the same index as calling `set_doc` on each in turn,
+    /// for a fraction of the serial time (resolution is most of it).
+    pub fn set_docs(&mut self, docs: Vec<(PathBuf, DocSummary)>) {
+        use rayon::prelude::*;
+        let registry = &self.registry;
+        let resolve = |(_, summary): &(PathBuf, DocSummary)| resolve_targets(registry, summary);
+        // Few documents: not worth waking the pool.
+        let resolved: Vec<Vec<u32>> = if docs.len() < 64 {
+            docs.iter().map(resolve).collect()
+        } else {
+            docs.par_iter().map(resolve).collect()
+        };
+        for ((path, summary), resolved) in docs.into_iter().zip(resolved) {
+            self.set_doc_resolved(path, summary, Some(resolved));
+        }
+    }
+
+    /// `set_doc`, given the resolution of `summary`'s mention targets if
+    /// already computed (`resolve_targets` with the current registry).
+    fn set_doc_resolved(&mut self, path: PathBuf, summary: DocSummary, resolved: Option<Vec<u32>>) {
+        let summary = Arc::new(summary);
+        let id = self.id_of(&path);
+        let old = self.entries[id as usize].summary.take();
+        let old_original = old.as_ref().and_then(|o| o.translation_of.clone());
+        if old_original != summary.translation_of {
+            self.unlink_translation(&path, old_original.as_deref());
+            if let Some(original) = &summary.translation_of {
+                self.translations
+                    .entry(original.clone())
+                    .or_default()
+                    .insert(path.clone());
+            }
+        }
+        self.docs.insert(path, summary.clone());
         // Which entities a document mentions depends only on its mention
         // targets: when they are unchanged (most keystrokes), the
-        // mentioned-in sets stay as they are.
-        if let Some(old) = self.docs.get_mut(&path)
-            && old.mention_targets == summary.mention_targets
-        {
-            *old = summary;
-            return;
+        // mentioned-in lists stay as they are.
+        let same_targets = old
+            .as_ref()
+            .is_some_and(|o| o.mention_targets == summary.mention_targets);
+        if !same_targets {
+            self.unlink_mentions(id);
+            let resolved = resolved.unwrap_or_else(|| resolve_targets(&self.registry, &summary));
+            self.link_mentions(id, resolved);
         }
-        self.remove_doc(&path);
-        for i in self.entities_of(&summary) {
-            self.mentioned_in.entry(i).or_default().insert(path.clone());
-        }
-        self.docs.insert(path, summary);
+        self.entries[id as usize].summary = Some(summary);
     }
 
     pub fn remove_doc(&mut self, path: &Path) {
-        if let Some(old) = self.docs.remove(path) {
-            for i in self.entities_of(&old) {
-                if let Some(set) = self.mentioned_in.get_mut(&i) {
-                    set.remove(path);
-                }
+        if self.docs.remove(path).is_none() {
+            return;
+        }
+        let Some(&id) = self.ids.get(path) else {
+            return;
+        };
+        let old = self.entries[id as usize].summary.take();
+        let original = old.and_then(|o| o.translation_of.clone());
+        self.unlink_translation(path, original.as_deref());
+        self.unlink_mentions(id);
+    }
+
+    /// The id of `path`, given one if it has none.
+    fn id_of(&mut self, path: &Path) -> u32 {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = self.entries.len() as u32;
+        self.ids.insert(path.to_path_buf(), id);
+        self.entries.push(DocEntry {
+            path: path.to_path_buf(),
+            ..DocEntry::default()
+        });
+        self.path_rank = OnceLock::new();
+        id
+    }
+
+    fn unlink_translation(&mut self, path: &Path, original: Option<&Path>) {
+        if let Some(original) = original
+            && let Some(set) = self.translations.get_mut(original)
+        {
+            set.remove(path);
+            if set.is_empty() {
+                self.translations.remove(original);
             }
         }
+    }
+
+    /// Removes document `id` from the mentioned-in list of every entity it
+    /// mentions.
+    fn unlink_mentions(&mut self, id: u32) {
+        let entry = &mut self.entries[id as usize];
+        entry.resolved.clear();
+        let popularity = self.popularity.get_mut().unwrap_or_else(|e| e.into_inner());
+        for e in std::mem::take(&mut entry.entities) {
+            if let Some(list) = self.mentioned_in.get_mut(e as usize)
+                && let Ok(at) = list.binary_search(&id)
+            {
+                list.remove(at);
+                popularity.touch(e as usize);
+            }
+        }
+    }
+
+    /// Records `resolved` (the resolution of document `id`'s mention
+    /// targets) and adds the document to the mentioned-in list of each
+    /// entity.
+    fn link_mentions(&mut self, id: u32, resolved: Vec<u32>) {
+        let mut entities: Vec<u32> = resolved
+            .iter()
+            .copied()
+            .filter(|&e| e != NO_ENTITY)
+            .collect();
+        entities.sort_unstable();
+        entities.dedup();
+        let popularity = self.popularity.get_mut().unwrap_or_else(|e| e.into_inner());
+        for &e in &entities {
+            let e = e as usize;
+            if self.mentioned_in.len() <= e {
+                self.mentioned_in.resize_with(e + 1, Vec::new);
+            }
+            let list = &mut self.mentioned_in[e];
+            // Ids mostly arrive in increasing order (indexing): a push.
+            match list.last() {
+                Some(&last) if last >= id => {
+                    if let Err(at) = list.binary_search(&id) {
+                        list.insert(at, id);
+                    }
+                }
+                _ => list.push(id),
+            }
+            popularity.touch(e);
+        }
+        let entry = &mut self.entries[id as usize];
+        entry.resolved = resolved;
+        entry.entities = entities;
     }
 
     /// Number of documents that mention the entity with this index.
     pub fn mention_count(&self, entity: usize) -> usize {
-        self.mentioned_in.get(&entity).map_or(0, BTreeSet::len)
+        self.mentioned_in.get(entity).map_or(0, Vec::len)
     }
 
-    /// The documents that mention the entity with this index.
-    pub fn documents_mentioning(&self, entity: usize) -> impl Iterator<Item = &PathBuf> {
-        self.mentioned_in.get(&entity).into_iter().flatten()
+    /// Document id → rank in path order.
+    fn path_rank(&self) -> &[u32] {
+        self.path_rank.get_or_init(|| {
+            let mut ids: Vec<u32> = (0..self.entries.len() as u32).collect();
+            ids.sort_by(|&a, &b| {
+                self.entries[a as usize]
+                    .path
+                    .cmp(&self.entries[b as usize].path)
+            });
+            let mut rank = vec![0u32; ids.len()];
+            for (r, &id) in ids.iter().enumerate() {
+                rank[id as usize] = r as u32;
+            }
+            rank
+        })
     }
 
-    fn entities_of(&self, summary: &DocSummary) -> Vec<usize> {
-        let mut ids: Vec<usize> = summary
-            .mention_targets
-            .iter()
-            .filter_map(|t| match self.registry.resolve(t) {
-                Resolution::Unique(i) => Some(i),
-                _ => None,
+    /// The documents that mention the entity with this index, in path
+    /// order, with their summaries and resolved targets.
+    pub fn mentioning(&self, entity: usize) -> Vec<IndexedDoc<'_>> {
+        let Some(list) = self.mentioned_in.get(entity) else {
+            return Vec::new();
+        };
+        let mut ids = list.clone();
+        if ids.len() > 1 {
+            let rank = self.path_rank();
+            ids.sort_unstable_by_key(|&id| rank[id as usize]);
+        }
+        ids.into_iter()
+            .filter_map(|id| {
+                let entry = &self.entries[id as usize];
+                Some(IndexedDoc {
+                    path: &entry.path,
+                    summary: entry.summary.as_deref()?,
+                    resolved: &entry.resolved,
+                })
             })
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+            .collect()
+    }
+
+    /// The documents that mention the entity with this index, in path order.
+    pub fn documents_mentioning(&self, entity: usize) -> impl Iterator<Item = &Path> {
+        self.mentioning(entity).into_iter().map(|d| d.path)
     }
 
     fn recount_mentions(&mut self) {
-        let mut mentioned_in: HashMap<usize, BTreeSet<PathBuf>> = HashMap::new();
-        for (path, s) in &self.docs {
-            for i in self.entities_of(s) {
-                mentioned_in.entry(i).or_default().insert(path.clone());
+        self.mentioned_in.clear();
+        for id in 0..self.entries.len() as u32 {
+            self.entries[id as usize].entities.clear();
+            self.entries[id as usize].resolved.clear();
+            if let Some(summary) = self.entries[id as usize].summary.clone() {
+                let resolved = resolve_targets(&self.registry, &summary);
+                self.link_mentions(id, resolved);
             }
         }
-        self.mentioned_in = mentioned_in;
+        self.popularity
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .invalidate();
     }
 
-    /// Documents whose `translation-of` names `original`.
+    /// The completion index of the current registry (built on first use
+    /// after the registry changed).
+    pub fn name_index(&self) -> Arc<entity_index::NameIndex> {
+        let mut slot = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        match &*slot {
+            Some(index) if index.generation == self.registry.generation() => index.clone(),
+            _ => {
+                let index = Arc::new(entity_index::NameIndex::build(&self.registry));
+                *slot = Some(index.clone());
+                index
+            }
+        }
+    }
+
+    /// The `k` entities mentioned by the most documents, ties by name then
+    /// id (indices into `registry.entities`).
+    pub fn most_mentioned(&self, k: usize) -> Vec<usize> {
+        let names = self.name_index();
+        let mut popularity = self.popularity.lock().unwrap_or_else(|e| e.into_inner());
+        popularity
+            .top(&names, |e| self.mention_count(e), k)
+            .into_iter()
+            .map(|e| e as usize)
+            .collect()
+    }
+
+    /// Documents whose `translation-of` names `original`, in path order.
     pub fn translations_of<'a>(
         &'a self,
         original: &'a Path,
     ) -> impl Iterator<Item = &'a PathBuf> + 'a {
-        self.docs
-            .iter()
-            .filter(move |(_, s)| s.translation_of.as_deref() == Some(original))
-            .map(|(p, _)| p)
+        self.translations.get(original).into_iter().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
+        Entity {
+            id: id.into(),
+            kind: Kind::Person,
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            born: None,
+            died: None,
+            region: None,
+            description: None,
+            coordinates: None,
+            authority: Vec::new(),
+            variants: Vec::new(),
+            file: PathBuf::from("/w/registry.toml"),
+            range: 0..0,
+            id_range: 0..0,
+        }
+    }
+
+    fn summary(targets: &[&str], original: Option<&str>) -> DocSummary {
+        let mut mention_targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
+        mention_targets.sort();
+        mention_targets.dedup();
+        DocSummary {
+            mention_targets,
+            translation_of: original.map(PathBuf::from),
+            ..DocSummary::default()
+        }
+    }
+
+    /// `set_docs` (targets resolved in parallel) builds the same index as
+    /// `set_doc` of each document in turn, replacements included.
+    #[test]
+    fn set_docs_equals_set_doc_in_turn() {
+        let registry = || {
+            Registry::from_entities(vec![
+                entity("mao", "Mao Zedong", &["Mao", "Chairman"]),
+                entity("zhou", "Zhou Enlai", &["Chairman"]),
+                entity("kim", "Kim Il-sung", &["Ким Ир Сен"]),
+            ])
+        };
+        let targets: [&[&str]; 6] = [
+            &["mao", "Zhou Enlai"],
+            &["Chairman", "kim", "nobody"],
+            &["MAO", "ким ир сен", "Mao\n Zedong"],
+            &[],
+            &["zhou", "zhou", "mao"],
+            &["Kim Il-sung"],
+        ];
+        let mut docs: Vec<(PathBuf, DocSummary)> = Vec::new();
+        for n in 0..200 {
+            let original = (n % 7 == 3).then_some("/w/a/0.scholia");
+            docs.push((
+                PathBuf::from(format!("/w/a/{}.scholia", n % 150)),
+                summary(targets[n % targets.len()], original),
+            ));
+        }
+        let mut one_by_one = Workspace {
+            registry: registry(),
+            ..Workspace::default()
+        };
+        for (path, s) in docs.clone() {
+            one_by_one.set_doc(path, s);
+        }
+        let mut bulk = Workspace {
+            registry: registry(),
+            ..Workspace::default()
+        };
+        bulk.set_docs(docs);
+        assert_eq!(one_by_one.docs, bulk.docs);
+        assert_eq!(one_by_one.entries.len(), bulk.entries.len());
+        for (a, b) in one_by_one.entries.iter().zip(&bulk.entries) {
+            assert_eq!(
+                (&a.path, &a.summary, &a.resolved, &a.entities),
+                (&b.path, &b.summary, &b.resolved, &b.entities)
+            );
+        }
+        for e in 0..3 {
+            assert_eq!(one_by_one.mention_count(e), bulk.mention_count(e));
+            assert!(
+                one_by_one
+                    .documents_mentioning(e)
+                    .eq(bulk.documents_mentioning(e))
+            );
+        }
+        let original = Path::new("/w/a/0.scholia");
+        assert!(
+            one_by_one
+                .translations_of(original)
+                .eq(bulk.translations_of(original))
+        );
+        assert!(one_by_one.mention_count(0) > 0 && one_by_one.mention_count(2) > 0);
     }
 }

@@ -22,8 +22,12 @@ pub struct Raw {
     rx: Receiver<Result<Value, String>>,
     /// Notifications and server requests received, in order.
     pub notifications: Vec<Value>,
+    /// Responses received while waiting for another one.
+    responses: Vec<Value>,
     stderr: Arc<Mutex<String>>,
     next_id: i64,
+    /// How long to wait for a response, diagnostics or a log line.
+    timeout: Duration,
 }
 
 /// `file://` URI of an absolute path.
@@ -98,9 +102,17 @@ impl Raw {
             child,
             rx,
             notifications: Vec::new(),
+            responses: Vec::new(),
             stderr,
             next_id: 1000,
+            timeout: TIMEOUT,
         }
+    }
+
+    /// Waits up to `timeout` (instead of [`TIMEOUT`]) for each response,
+    /// diagnostics or log line.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
     }
 
     pub fn stderr(&self) -> String {
@@ -109,7 +121,7 @@ impl Raw {
 
     /// Waits until stderr contains `needle` (the server logs asynchronously).
     pub fn wait_stderr(&self, needle: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let s = self.stderr();
             if s.contains(needle) {
@@ -172,30 +184,52 @@ impl Raw {
     }
 
     /// Waits for the response with this id (server requests are answered
-    /// with null, notifications kept).
+    /// with null, notifications kept, other responses kept for later).
     pub fn response(&mut self, id: &Value) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        if let Some(i) = self.responses.iter().position(|r| &r["id"] == id) {
+            return self.responses.remove(i);
+        }
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let Some(m) = self.next(left) else {
+                let timeout = self.timeout;
                 panic!(
-                    "no response with id {id} within {TIMEOUT:?} (alive: {}); stderr:\n{}",
+                    "no response with id {id} within {timeout:?} (alive: {}); stderr:\n{}",
                     self.alive(),
                     self.stderr()
                 );
             };
-            if m.get("method").is_some() {
-                if let Some(rid) = m.get("id") {
-                    let reply = json!({ "jsonrpc": "2.0", "id": rid, "result": null });
-                    self.send(&reply);
-                }
-                self.notifications.push(m);
-                continue;
-            }
-            if &m["id"] == id {
+            if &m["id"] == id && m.get("method").is_none() {
                 return m;
             }
+            self.keep(m);
         }
+    }
+
+    /// Keeps a message that is not the one waited for: a server request is
+    /// answered with null and kept with the notifications; a response is
+    /// kept for `response`.
+    fn keep(&mut self, m: Value) {
+        if m.get("method").is_some() {
+            if let Some(rid) = m.get("id") {
+                let reply = json!({ "jsonrpc": "2.0", "id": rid, "result": null });
+                self.send(&reply);
+            }
+            self.notifications.push(m);
+        } else {
+            self.responses.push(m);
+        }
+    }
+
+    /// Takes every message already received, without waiting; returns
+    /// whether the response with this id is among the messages received so
+    /// far (it stays available to `response`).
+    pub fn answered(&mut self, id: &Value) -> bool {
+        while let Some(m) = self.next(Duration::ZERO) {
+            self.keep(m);
+        }
+        self.responses.iter().any(|r| &r["id"] == id)
     }
 
     /// `initialize` (with `root` as the workspace folder) and `initialized`.
@@ -251,22 +285,14 @@ impl Raw {
                 })
                 .map(|n| n["params"].clone())
         };
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Some(p) = found(&self.notifications) {
                 return p;
             }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.next(left.min(Duration::from_millis(200))) {
-                Some(m) => {
-                    if m.get("method").is_some() {
-                        if let Some(rid) = m.get("id") {
-                            let reply = json!({ "jsonrpc": "2.0", "id": rid, "result": null });
-                            self.send(&reply);
-                        }
-                        self.notifications.push(m);
-                    }
-                }
+                Some(m) => self.keep(m),
                 None => assert!(
                     Instant::now() < deadline,
                     "no matching diagnostics for {uri}; stderr:\n{}",

@@ -459,6 +459,8 @@ pub struct Client {
     index: HashMap<(String, Option<String>), Vec<usize>>,
     /// Every request the server sent us (answered with `null`).
     pub server_requests: Vec<Value>,
+    /// Responses that arrived while another was awaited, by id.
+    responses: HashMap<i64, Value>,
     /// The position encoding the server chose.
     pub encoding: Encoding,
     /// The version last sent for each open URI.
@@ -471,13 +473,22 @@ pub struct Client {
 impl Client {
     /// Spawns `scholia lsp` (not yet initialized).
     pub fn spawn() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scholia"))
+        Client::spawn_with(&[])
+    }
+
+    /// Spawns `scholia lsp` with these environment variables set (e.g.
+    /// `SCHOLIA_TEST_HOOKS=1`).
+    pub fn spawn_with(env: &[(&str, &str)]) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_scholia"));
+        command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn `scholia lsp`");
+            .stderr(Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("spawn `scholia lsp`");
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr_pipe = child.stderr.take().expect("piped stderr");
         let (tx, rx) = channel();
@@ -507,6 +518,7 @@ impl Client {
             notifications: Vec::new(),
             index: HashMap::new(),
             server_requests: Vec::new(),
+            responses: HashMap::new(),
             encoding: Encoding::Utf16,
             versions: HashMap::new(),
             stderr,
@@ -567,22 +579,44 @@ impl Client {
     /// `Ok(result)` or `Err(error)`. Server requests that arrive meanwhile are
     /// answered with `null`; notifications are kept.
     pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.send_request(method, params);
+        self.response(id)
+    }
+
+    /// Sends a request without waiting for its response; returns its id
+    /// (for `response` and `has_response`).
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// Whether the response to request `id` has arrived (without waiting).
+    pub fn has_response(&mut self, id: i64) -> bool {
+        while let Ok(message) = self.rx.try_recv() {
+            self.file(&message);
+        }
+        self.responses.contains_key(&id)
+    }
+
+    /// Waits (at most `TIMEOUT`) for the response to request `id`:
+    /// `Ok(result)` or `Err(error)`. Server requests that arrive meanwhile
+    /// are answered with `null`; notifications and other responses are kept.
+    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let message = self.recv_until(deadline).unwrap_or_else(|| {
-                panic!(
-                    "no response to {method} (id {id}) within {TIMEOUT:?}; stderr:\n{}",
-                    self.stderr()
-                )
-            });
-            if message.get("method").is_none() && message["id"] == json!(id) {
+            if let Some(message) = self.responses.remove(&id) {
                 return match message.get("error") {
                     Some(e) => Err(e.clone()),
                     None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
                 };
+            }
+            if self.recv_until(deadline).is_none() {
+                panic!(
+                    "no response to request {id} within {TIMEOUT:?}; stderr:\n{}",
+                    self.stderr()
+                );
             }
         }
     }
@@ -611,6 +645,11 @@ impl Client {
                 self.server_requests.push(message.clone());
                 let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
                 self.send(&reply);
+            }
+            (None, Some(id)) => {
+                if let Some(id) = id.as_i64() {
+                    self.responses.insert(id, message.clone());
+                }
             }
             (Some(method), None) => {
                 let i = self.notifications.len();
@@ -728,6 +767,13 @@ impl Client {
     /// `initialize` then `initialized`. Records the negotiated encoding and
     /// returns the initialize result.
     pub fn initialize(&mut self, root: Option<&Path>, encodings: Option<&[&str]>) -> Value {
+        let result = self.initialize_only(root, encodings);
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// `initialize` without `initialized` (for tests that act in between).
+    pub fn initialize_only(&mut self, root: Option<&Path>, encodings: Option<&[&str]>) -> Value {
         let mut general = json!({});
         if let Some(list) = encodings {
             general["positionEncodings"] = json!(list);
@@ -762,7 +808,6 @@ impl Client {
             Some(name) => Encoding::from_name(name)
                 .unwrap_or_else(|| panic!("unknown position encoding {name}")),
         };
-        self.notify("initialized", json!({}));
         result
     }
 

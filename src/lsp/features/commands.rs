@@ -33,7 +33,7 @@ pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabil
 }
 
 /// The URI among a command's arguments: `"file:///…"` or `{ "uri": … }`.
-fn uri_argument(arguments: &[Value]) -> Option<lsp::Uri> {
+pub fn uri_argument(arguments: &[Value]) -> Option<lsp::Uri> {
     let first = arguments.first()?;
     let text = first
         .as_str()
@@ -51,7 +51,7 @@ pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
     let doc = match s.open.get(&path).and_then(|f| f.doc.as_ref()) {
         Some(doc) => doc,
         None => {
-            read = Document::new(path.clone(), workspace::read_text(&path).ok()?);
+            read = Document::scan(path.clone(), workspace::read_text(&path).ok()?);
             &read
         }
     };

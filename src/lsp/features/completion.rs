@@ -51,11 +51,21 @@ pub fn completion(s: &mut State, p: lsp::CompletionParams) -> Option<lsp::Comple
     let found = ide::completion(doc, ws, offset)?;
     let label_details = label_details_support(&s.client_caps);
     let uri = tdp.text_document.uri.as_str();
+    // Items mostly replace the same range: convert it once.
+    let mut last: Option<(std::ops::Range<usize>, lsp::Range)> = None;
     let items = found
         .items
         .into_iter()
         .map(|item| {
-            let range = convert::range(&doc.line_index, &doc.text, &item.replace, s.encoding);
+            let range = match &last {
+                Some((bytes, range)) if *bytes == item.replace => *range,
+                _ => {
+                    let range =
+                        convert::range(&doc.line_index, &doc.text, &item.replace, s.encoding);
+                    last = Some((item.replace.clone(), range));
+                    range
+                }
+            };
             let id = match &item.resolve {
                 Some(Resolve::Entity(id)) => Some(id.clone()),
                 _ => None,

@@ -61,26 +61,128 @@ pub fn prepare_rename(
     }))
 }
 
-pub fn rename(s: &mut State, p: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+pub fn rename(s: &mut State, p: lsp::RenameParams) -> Result<Option<Edits>> {
     let tp = p.text_document_position;
     let (r, path) = renameable(s, &tp.text_document.uri, tp.position).map_err(refused)?;
     let ws = s.workspace_of(&path);
     let current = s.open.get(&path).and_then(|f| f.doc.as_ref());
     let open = |p: &std::path::Path| s.open.get(p).and_then(|f| f.doc.as_ref());
     let edits = rename::rename(ws, &r.target, &p.new_name, current, open).map_err(refused)?;
-    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-    let locations = s.locations(edits.iter().map(|e| &e.location));
-    for (e, loc) in edits.into_iter().zip(locations) {
-        let Some(loc) = loc else {
-            continue;
+    let mut out = Edits::default();
+    // Edits come grouped by file: one URI per run of edits in a file (a
+    // file met again joins its first run).
+    let mut at: HashMap<lsp::Uri, usize> = HashMap::new();
+    let mut run: Option<(&std::path::Path, usize)> = None;
+    for e in &edits {
+        let loc = &e.location;
+        let same = run.is_some_and(|(p, _)| p.as_os_str() == loc.path.as_os_str());
+        if !same {
+            let Some(uri) = convert::uri_of(&loc.path) else {
+                run = None;
+                continue;
+            };
+            let n = out.files.len();
+            let i = *at.entry(uri.clone()).or_insert(n);
+            if i == n {
+                out.files.push((uri, Vec::new()));
+            }
+            run = Some((&loc.path, i));
+        }
+        let Some((_, i)) = run else { continue };
+        let range = match &loc.span {
+            Some(span) => lsp::Range::new(
+                lsp::Position::new(span.start.line, span.start.col),
+                lsp::Position::new(span.end.line, span.end.col),
+            ),
+            None => match s.location(loc) {
+                Some(l) => l.range,
+                None => continue,
+            },
         };
-        changes.entry(loc.uri).or_default().push(lsp::TextEdit {
-            range: loc.range,
-            new_text: e.new_text,
+        out.files[i].1.push(lsp::TextEdit {
+            range,
+            new_text: e.new_text.clone(),
         });
     }
-    Ok(Some(lsp::WorkspaceEdit {
-        changes: Some(changes),
-        ..Default::default()
-    }))
+    // `changes` is a map: its keys in the order tower-lsp writes them.
+    out.files.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    Ok(Some(out))
+}
+
+/// The edits of a rename: each file's URI once, then its edits in order.
+#[derive(Debug, Default)]
+pub struct Edits {
+    files: Vec<(lsp::Uri, Vec<lsp::TextEdit>)>,
+}
+
+impl Edits {
+    /// The LSP workspace edit (`changes`, keyed by URI).
+    pub fn workspace_edit(self) -> lsp::WorkspaceEdit {
+        lsp::WorkspaceEdit {
+            changes: Some(self.files.into_iter().collect()),
+            ..Default::default()
+        }
+    }
+
+    /// The JSON of `workspace_edit()` written straight to `out`, byte for
+    /// byte what tower-lsp writes for it (files sorted by URI, as `rename`
+    /// leaves them).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let total: usize = self
+            .files
+            .iter()
+            .map(|(u, e)| u.as_str().len() + 8 + e.len() * 120)
+            .sum();
+        out.reserve(total + 16);
+        out.extend_from_slice(br#"{"changes":{"#);
+        for (i, (uri, edits)) in self.files.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            convert::json::uri(out, uri);
+            out.extend_from_slice(b":[");
+            for (j, e) in edits.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                convert::json::text_edit(out, &e.range, &e.new_text);
+            }
+            out.push(b']');
+        }
+        out.extend_from_slice(b"}}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_of_edits_is_the_json_of_the_workspace_edit() {
+        let edit = |l, t: &str| lsp::TextEdit {
+            range: lsp::Range::new(lsp::Position::new(l, 1), lsp::Position::new(l, 9)),
+            new_text: t.into(),
+        };
+        let uri = |s: &str| -> lsp::Uri { s.parse().unwrap() };
+        let all = [
+            Edits::default(),
+            Edits {
+                files: vec![
+                    (uri("file:///d/%E5%91%A8.scholia"), vec![]),
+                    (uri("file:///d/a%20b.scholia"), vec![edit(3, "x")]),
+                    (
+                        uri("file:///reg/people.toml"),
+                        vec![edit(0, "new-id|Old \"Name\""), edit(7, "new-id")],
+                    ),
+                ],
+            },
+        ];
+        for e in all {
+            let mut ours = Vec::new();
+            e.write_json(&mut ours);
+            // What tower-lsp writes: through a `Value`, then bytes.
+            let typed = serde_json::to_value(e.workspace_edit()).unwrap();
+            assert_eq!(ours, serde_json::to_vec(&typed).unwrap());
+        }
+    }
 }
