@@ -441,3 +441,54 @@ fn a_rename_during_indexing_waits_for_every_file() {
     assert_eq!(files, expected, "{edit}");
     assert_eq!(changes[&uri_of(&closed)][0]["newText"], "zhou", "{edit}");
 }
+
+/// References wait for the index the same way: the list a user reads as
+/// "every mention" includes the closed file indexed last.
+#[test]
+fn references_during_indexing_wait_for_every_file() {
+    let dir = TempDir::new("references-indexing");
+    std::fs::write(dir.join("scholia.toml"), "registry = [\"registry.toml\"]\n").unwrap();
+    std::fs::write(
+        dir.join("registry.toml"),
+        "[place.hanoi]\nname = \"Hanoi\"\n",
+    )
+    .unwrap();
+    let closed = dir.join("closed.scholia");
+    std::fs::write(&closed, "To [[hanoi]].\n").unwrap();
+    let open = dir.join("open.scholia");
+    std::fs::write(&open, "From [[hanoi]].\n").unwrap();
+    let mut client = Client::spawn_with(&[("SCHOLIA_TEST_HOOKS", "1")]);
+    client.initialize_only(Some(&dir.path), None);
+    client
+        .request("scholia/test/holdIndexing", json!({ "hold": true }))
+        .expect("the hook answers");
+    client.notify("initialized", json!({}));
+    let (uri, _) = client.open_file(&open);
+    client.diagnostics_for(&uri, Some(1));
+    let refs = client.send_request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": uri }, "position": pos(0, 8).json(),
+                "context": { "includeDeclaration": false } }),
+    );
+    client
+        .request("scholia/test/holdIndexing", json!({ "hold": true }))
+        .expect("the hook answers");
+    assert!(
+        !client.has_response(refs),
+        "references were answered before the index was complete"
+    );
+    client
+        .request("scholia/test/holdIndexing", json!({ "hold": false }))
+        .expect("the hook answers");
+    let list = client.response(refs).expect("references answer");
+    let mut files: Vec<&str> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    files.sort();
+    let mut expected = vec![uri_of(&closed), uri.clone()];
+    expected.sort();
+    assert_eq!(files, expected, "{list}");
+}

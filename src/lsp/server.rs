@@ -800,7 +800,9 @@ impl LanguageServer for Server {
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.loaded(&uri).await;
+        // A list that silently misses the files not indexed yet would look
+        // complete; past the wait, what is indexed is the answer.
+        self.indexed(&uri).await;
         let Some(answer) =
             self.unless_loading(&uri, |s| features::references::references(s, params))?
         else {
