@@ -228,10 +228,14 @@ pub mod json {
         serde_json::to_writer(out, uri).expect("writing to a Vec cannot fail");
     }
 
-    /// Room reserved for a `Location` beside its URI: its keys and
-    /// punctuation (79 bytes) and four short numbers. An estimate for one
-    /// reservation per answer, not a bound.
-    pub const LOCATION_ROOM: usize = 96;
+    /// The bytes of a `Location` beside its URI and its four numbers: keys
+    /// and punctuation, and the comma that follows it in a list.
+    pub const LOCATION_KEYS: usize = 79;
+
+    /// The number of digits `itoa` writes for `n`.
+    pub fn digits(n: u32) -> usize {
+        n.checked_ilog10().map_or(1, |l| l as usize + 1)
+    }
 
     fn int(out: &mut Vec<u8>, n: u32) {
         out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -328,6 +332,29 @@ mod tests {
                 assert_eq!(direct, serde_json::to_value(&loc).unwrap());
             }
         }
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            999_999_999,
+            1_000_000_000,
+            u32::MAX,
+        ] {
+            assert_eq!(json::digits(n), n.to_string().len());
+        }
+        let uri_json = br#""file:///a.scholia""#;
+        let r = ranges[1];
+        let mut one = Vec::new();
+        json::location(&mut one, uri_json, &r);
+        let numbers = [r.start.line, r.start.character, r.end.line, r.end.character];
+        assert_eq!(
+            one.len() + 1,
+            json::LOCATION_KEYS + uri_json.len() + numbers.map(json::digits).iter().sum::<usize>()
+        );
         for text in ["new-id", "new-id|Old \"name\" \\ é 周\n\t\u{1}", ""] {
             let edit = lsp::TextEdit {
                 range: ranges[1],

@@ -138,12 +138,18 @@ impl Answer {
     /// The JSON of `locations()` written straight to `out`, byte for byte
     /// what tower-lsp writes for them.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let total: usize = self
-            .files
+        // The exact length, so that a buffer kept from a previous answer
+        // is used as it is when large enough (`transport::answer_raw`).
+        let digits: usize = self
+            .ranges
             .iter()
-            .map(|(u, n)| n * (u.len() + convert::json::LOCATION_ROOM))
+            .map(|r| {
+                let d = convert::json::digits;
+                d(r.start.line) + d(r.start.character) + d(r.end.line) + d(r.end.character)
+            })
             .sum();
-        out.reserve(total + 2);
+        let uris: usize = self.files.iter().map(|(u, n)| n * u.len()).sum();
+        out.reserve(2 + self.ranges.len() * convert::json::LOCATION_KEYS + uris + digits);
         out.push(b'[');
         let mut ranges = self.ranges.iter();
         for (uri, n) in &self.files {
