@@ -19,8 +19,9 @@
 //! - when stdin closes, tower-lsp sees the end of its input and stops; if
 //!   requests still run after `STDIN_GRACE`, `run` stops waiting for them.
 //!
-//! tower-lsp writes its output to a pipe; one task copies whole frames from
-//! it, and the error replies made here, to stdout, so they never interleave.
+//! tower-lsp writes its output to a pipe; one task takes whole frames from
+//! it, and the error replies made here, and hands them in that order to one
+//! thread that writes each to stdout at once, so they never interleave.
 //!
 //! Large answers skip tower-lsp's serialization (`RawAnswers`): it turns a
 //! result into a `serde_json::Value` tree, then into a string, then frees
