@@ -292,7 +292,7 @@ fn references_answer(b: Bencher, stage: &str) {
         let mut out = Vec::new();
         for file in references(ws, &target, None, |_| None, false) {
             let uri = lsp::Uri::from_file_path(&file.path).expect("an absolute path");
-            for (_, span) in file.ranges {
+            for (_, span) in file.ranges.iter() {
                 let span = span.expect("closed documents have spans");
                 out.push(lsp::Location {
                     uri: uri.clone(),

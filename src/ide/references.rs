@@ -2,8 +2,9 @@
 //! entry or a citation key (across the workspace, open or closed files),
 //! answered from the index.
 
+use std::borrow::Cow;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Item, item_at};
 use crate::workspace::{Document, IndexedDoc, Resolution, Span, Workspace};
@@ -56,17 +57,70 @@ pub fn target_in_file(ws: &Workspace, path: &Path, offset: usize) -> Option<Targ
 
 /// The uses of a target in one file: the path once, then the byte ranges,
 /// each with its line/column span when the index has it (closed documents).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileLocations {
-    pub path: PathBuf,
-    pub ranges: Vec<(Range<usize>, Option<Span>)>,
+#[derive(Debug, Clone)]
+pub struct FileLocations<'a> {
+    pub path: Cow<'a, Path>,
+    pub ranges: Ranges<'a>,
 }
 
-impl FileLocations {
-    fn new(path: PathBuf) -> FileLocations {
+/// The ranges of `FileLocations`.
+#[derive(Debug, Clone)]
+pub enum Ranges<'a> {
+    Listed(Vec<(Range<usize>, Option<Span>)>),
+    /// The mentions of an entity in a document of the index, read from the
+    /// index when used rather than copied here (answers can hold 100,000).
+    Mentions(IndexedDoc<'a>),
+}
+
+impl<'a> Ranges<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Ranges::Listed(v) => v.len(),
+            Ranges::Mentions(doc) => doc.mentions().len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each range, with its span when the index has one.
+    pub fn iter(&self) -> impl Iterator<Item = (Range<usize>, Option<Span>)> + '_ {
+        let (listed, mentions) = match self {
+            Ranges::Listed(v) => (Some(v.iter().cloned()), None),
+            Ranges::Mentions(doc) => (
+                None,
+                Some(doc.mentions().map(|o| (o.range.clone(), o.span))),
+            ),
+        };
+        listed
+            .into_iter()
+            .flatten()
+            .chain(mentions.into_iter().flatten())
+    }
+
+    fn push(&mut self, range: Range<usize>, span: Option<Span>) {
+        match self {
+            Ranges::Listed(v) => v.push((range, span)),
+            Ranges::Mentions(_) => unreachable!("mentions are read from the index"),
+        }
+    }
+}
+
+impl<'a> FileLocations<'a> {
+    fn new(path: impl Into<Cow<'a, Path>>) -> FileLocations<'a> {
         FileLocations {
-            path,
-            ranges: Vec::new(),
+            path: path.into(),
+            ranges: Ranges::Listed(Vec::new()),
+        }
+    }
+
+    /// The index's entry, when the file is a document found through it
+    /// (for its `path_text` cache).
+    pub fn indexed(&self) -> Option<&IndexedDoc<'a>> {
+        match &self.ranges {
+            Ranges::Mentions(doc) => Some(doc),
+            Ranges::Listed(_) => None,
         }
     }
 }
@@ -80,18 +134,18 @@ pub fn references<'a>(
     current: Option<&Document>,
     open: impl Fn(&Path) -> Option<&'a Document>,
     include_declaration: bool,
-) -> Vec<FileLocations> {
+) -> Vec<FileLocations<'a>> {
     let mut out = Vec::new();
     match target {
         Target::Footnote(label) => {
             let Some(doc) = current else { return out };
             let mut file = FileLocations::new(doc.path.clone());
             for r in doc.model.refs_of(label) {
-                file.ranges.push((r.range.clone(), None));
+                file.ranges.push(r.range.clone(), None);
             }
             if include_declaration {
                 for d in doc.model.defs_of(label) {
-                    file.ranges.push((d.label_range.clone(), None));
+                    file.ranges.push(d.label_range.clone(), None);
                 }
             }
             out.push(file);
@@ -99,39 +153,34 @@ pub fn references<'a>(
         Target::Entity(i) => {
             if include_declaration {
                 let e = &ws.registry.entities[*i];
-                let mut file = FileLocations::new(e.file.clone());
-                file.ranges.push((e.id_range.clone(), None));
+                let mut file = FileLocations::new(e.file.as_path());
+                file.ranges.push(e.id_range.clone(), None);
                 out.push(file);
             }
             // The ranges of `mentions_of`, without the rest of each mention.
             for doc in ws.mentioning(*i) {
-                let mut file = FileLocations::new(doc.path.to_path_buf());
-                file.ranges = doc
-                    .summary
-                    .mentions
-                    .iter()
-                    .filter(|o| doc.names_entity(o.index, *i))
-                    .map(|o| (o.range.clone(), o.span))
-                    .collect();
-                out.push(file);
+                out.push(FileLocations {
+                    path: Cow::Borrowed(doc.path),
+                    ranges: Ranges::Mentions(doc),
+                });
             }
         }
         Target::CiteKey(key) => {
             if include_declaration && let Some(e) = ws.bibliography.get(key) {
-                let mut file = FileLocations::new(e.file.clone());
-                file.ranges.push((e.key_range.clone(), None));
+                let mut file = FileLocations::new(e.file.as_path());
+                file.ranges.push(e.key_range.clone(), None);
                 out.push(file);
             }
             for (path, summary) in &ws.docs {
                 let Ok(index) = summary.cite_keys.binary_search(key) else {
                     continue;
                 };
-                let mut file = FileLocations::new(path.clone());
+                let mut file = FileLocations::new(path.as_path());
                 match open(path) {
                     Some(doc) => {
                         for c in &doc.model.citations {
                             for item in c.items.iter().filter(|i| &i.key == key) {
-                                file.ranges.push((item.key_range.clone(), None));
+                                file.ranges.push(item.key_range.clone(), None);
                             }
                         }
                     }
@@ -141,7 +190,7 @@ pub fn references<'a>(
                             .iter()
                             .filter(|o| o.index as usize == index)
                         {
-                            file.ranges.push((o.range.clone(), o.span));
+                            file.ranges.push(o.range.clone(), o.span);
                         }
                     }
                 }
@@ -176,9 +225,8 @@ pub(crate) fn mentions_of<'a>(
 ) -> Vec<MentionOf<'a>> {
     let s = doc.summary;
     let text = open(doc.path).map(|d| d.text.as_str());
-    s.mentions
-        .iter()
-        .filter(|o| doc.names_entity(o.index, i))
+    debug_assert!(doc.mentions().all(|o| doc.names_entity(o.index, i)));
+    doc.mentions()
         .map(|o| MentionOf {
             target: o.target.clone(),
             target_span: o.target_span,

@@ -19,8 +19,9 @@
 //! - when stdin closes, tower-lsp sees the end of its input and stops; if
 //!   requests still run after `STDIN_GRACE`, `run` stops waiting for them.
 //!
-//! tower-lsp writes its output to a pipe; one task copies whole frames from
-//! it, and the error replies made here, to stdout, so they never interleave.
+//! tower-lsp writes its output to a pipe; one task takes whole frames from
+//! it, and the error replies made here, and hands them in that order to one
+//! thread that writes each to stdout at once, so they never interleave.
 //!
 //! Large answers skip tower-lsp's serialization (`RawAnswers`): it turns a
 //! result into a `serde_json::Value` tree, then into a string, then frees
@@ -31,7 +32,9 @@
 //! tower-lsp lays out its own responses.
 
 use std::future::Future;
-use std::io::Read;
+use std::io::{Read, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::FromRawFd;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -129,9 +132,18 @@ pub fn stdio() -> Stdio {
     }
 }
 
-/// Copies tower-lsp's frames and our error replies to stdout, whole.
+/// Frames waiting for the stdout thread at most (then the writer task
+/// waits: a client that does not read holds the server's output back, as
+/// a full pipe would).
+const QUEUED_FRAMES: usize = 16;
+/// The capacity asked for the stdout pipe (Linux's default is 64 KiB, the
+/// most an unprivileged process may ask is 1 MiB).
+const STDOUT_PIPE: libc::c_int = 1 << 20;
+
+/// Copies tower-lsp's frames and our error replies to stdout, whole, in
+/// the order chosen here; the writes themselves happen on `stdout_thread`.
 async fn write_output(drain: DuplexStream, mut replies: mpsc::UnboundedReceiver<Frame>) {
-    let mut stdout = tokio::io::stdout();
+    let (stdout, done) = stdout_thread();
     let mut drain = tokio::io::BufReader::new(drain);
     loop {
         let frame = tokio::select! {
@@ -145,17 +157,54 @@ async fn write_output(drain: DuplexStream, mut replies: mpsc::UnboundedReceiver<
                 None => break,
             },
         };
-        if stdout.write_all(frame.as_bytes()).await.is_err() || stdout.flush().await.is_err() {
+        if stdout.send(frame).await.is_err() {
             break;
         }
     }
     // Replies made after tower-lsp stopped writing still go out.
     while let Ok(reply) = replies.try_recv() {
-        if stdout.write_all(reply.as_bytes()).await.is_err() {
+        if stdout.send(reply).await.is_err() {
             break;
         }
     }
-    let _ = stdout.flush().await;
+    drop(stdout);
+    let _ = done.await;
+}
+
+/// A thread that writes each frame it is sent to stdout with one
+/// `write_all`, straight to file descriptor 1: not through tokio's
+/// `Stdout` (which copies a frame in 2 MiB pieces to a blocking thread)
+/// nor std's (a `LineWriter`, which scans each piece for a newline). A
+/// 14 MB answer is one copy into the pipe. `done` fires once every frame
+/// sent before the sender was dropped is written (or stdout failed).
+fn stdout_thread() -> (mpsc::Sender<Frame>, oneshot::Receiver<()>) {
+    let (tx, mut rx) = mpsc::channel::<Frame>(QUEUED_FRAMES);
+    let (done_tx, done) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("scholia-stdout".into())
+        .spawn(move || {
+            // SAFETY: descriptor 1 stays open for the life of the process;
+            // `ManuallyDrop` never closes it.
+            let mut out = ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(1) });
+            // Fewer round trips with the client for large answers; best
+            // effort (stdout may be no pipe, or the limit lower).
+            #[cfg(target_os = "linux")]
+            // SAFETY: a plain fcntl on descriptor 1; failure is ignored.
+            unsafe {
+                libc::fcntl(1, libc::F_SETPIPE_SZ, STDOUT_PIPE);
+            }
+            while let Some(frame) = rx.blocking_recv() {
+                if out.write_all(frame.as_bytes()).is_err() {
+                    break;
+                }
+                if frame.bytes.capacity() >= 1 << 20 {
+                    keep_spare(frame.bytes);
+                }
+            }
+            let _ = done_tx.send(());
+        })
+        .expect("start the stdout thread");
+    (tx, done)
 }
 
 /// One frame of tower-lsp's own output (well-formed by construction).
@@ -210,7 +259,9 @@ pub fn answer_raw(write: impl FnOnce(&mut Vec<u8>)) -> jsonrpc::Result<bool> {
     let Ok(slot) = RAW.try_with(Arc::clone) else {
         return Ok(false);
     };
-    let mut buf = vec![0; HEAD];
+    let mut buf = std::mem::take(&mut *SPARE.lock().unwrap_or_else(|e| e.into_inner()));
+    buf.clear();
+    buf.resize(HEAD, 0);
     buf.extend_from_slice(RESULT_PREFIX);
     catch_unwind(AssertUnwindSafe(|| write(&mut buf))).map_err(|_| {
         eprintln!("scholia: internal error: writing an answer panicked");
@@ -218,6 +269,24 @@ pub fn answer_raw(write: impl FnOnce(&mut Vec<u8>)) -> jsonrpc::Result<bool> {
     })?;
     *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(buf);
     Ok(true)
+}
+
+/// The buffer of the largest raw answer written so far, kept for the next
+/// one: an answer of 100,000 locations is 20 MB, and fresh memory for
+/// each costs page faults (the allocator gives large blocks back to the
+/// system soon after they are freed). At most `MAX_SPARE` bytes are kept.
+static SPARE: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+const MAX_SPARE: usize = 64 << 20;
+
+/// Keeps `buf` as the spare buffer if it is larger than the one kept.
+fn keep_spare(buf: Vec<u8>) {
+    if buf.capacity() > MAX_SPARE {
+        return;
+    }
+    let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
+    if buf.capacity() > spare.capacity() {
+        *spare = buf;
+    }
 }
 
 /// Completes a raw answer: the id, the closing brace, the header.

@@ -202,7 +202,9 @@ pub struct Workspace {
     /// Document id → its path, summary and resolved mention targets.
     entries: Vec<DocEntry>,
     /// Entity index → the ids of the documents that mention it, ascending.
-    mentioned_in: Vec<Vec<u32>>,
+    /// With each id, the entity's rank in that document's `entities` (its
+    /// group in `groups`), so that a request finds the mentions at once.
+    mentioned_in: Vec<Vec<(u32, u32)>>,
     /// Document id → its rank in path order (computed when first needed
     /// after a new path got an id).
     path_rank: OnceLock<Vec<u32>>,
@@ -228,9 +230,75 @@ struct DocEntry {
     resolved: Vec<u32>,
     /// The distinct entities of `resolved`, ascending.
     entities: Vec<u32>,
+    /// `summary.mentions` grouped by the entity they name, so that a
+    /// references or rename request reads only the mentions it returns
+    /// (see `MentionGroups`).
+    groups: MentionGroups,
+    /// A string the caller derives from `path` alone (the LSP layer: the
+    /// document's URI as JSON), made on first use and kept: an id's path
+    /// never changes, so neither does the string.
+    path_text: OnceLock<Arc<str>>,
 }
 
 const NO_ENTITY: u32 = u32::MAX;
+
+/// The mentions of a document grouped by the entity they name: the
+/// indexes (into `DocSummary::mentions`) of the mentions of `entities[k]`,
+/// in document order, are `mentions[starts[k]..starts[k + 1]]`. Mentions
+/// that name no entity uniquely are left out.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct MentionGroups {
+    starts: Vec<u32>,
+    mentions: Vec<u32>,
+}
+
+impl MentionGroups {
+    /// A counting sort of `summary.mentions` by entity: linear, and stable
+    /// (document order within each entity).
+    fn new(summary: &DocSummary, resolved: &[u32], entities: &[u32]) -> MentionGroups {
+        if entities.is_empty() {
+            return MentionGroups::default();
+        }
+        // Per mention target: the rank of its entity in `entities`.
+        let rank: Vec<u32> = resolved
+            .iter()
+            .map(|e| match entities.binary_search(e) {
+                Ok(k) => k as u32,
+                Err(_) => NO_ENTITY,
+            })
+            .collect();
+        let rank_of = |o: &Occurrence| rank.get(o.index as usize).copied().unwrap_or(NO_ENTITY);
+        let mut starts = vec![0u32; entities.len() + 1];
+        for o in &summary.mentions {
+            let k = rank_of(o);
+            if k != NO_ENTITY {
+                starts[k as usize + 1] += 1;
+            }
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut next = starts.clone();
+        let mut mentions = vec![0u32; starts[entities.len()] as usize];
+        for (m, o) in summary.mentions.iter().enumerate() {
+            let k = rank_of(o);
+            if k != NO_ENTITY {
+                let at = &mut next[k as usize];
+                mentions[*at as usize] = m as u32;
+                *at += 1;
+            }
+        }
+        MentionGroups { starts, mentions }
+    }
+
+    /// The mentions of `entities[k]`.
+    fn group(&self, k: usize) -> &[u32] {
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.mentions[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
 
 /// A document that mentions an entity, as the index holds it.
 #[derive(Debug, Clone, Copy)]
@@ -239,15 +307,35 @@ pub struct IndexedDoc<'a> {
     pub summary: &'a DocSummary,
     /// Per `summary.mention_targets`: the entity it names uniquely, if any.
     resolved: &'a [u32],
+    /// The indexes (into `summary.mentions`) of the mentions of the entity
+    /// this document was found for, in order.
+    naming: &'a [u32],
+    /// The cache of `path_text`.
+    path_text: &'a OnceLock<Arc<str>>,
 }
 
-impl IndexedDoc<'_> {
+impl<'a> IndexedDoc<'a> {
     /// Whether the mention target at `index` (into `mention_targets`)
     /// resolves to exactly entity `entity`.
     pub fn names_entity(&self, index: u32, entity: usize) -> bool {
         self.resolved
             .get(index as usize)
             .is_some_and(|&e| e as usize == entity)
+    }
+
+    /// The mentions of the entity this document was found for (by
+    /// `Workspace::mentioning`), in order: those whose target
+    /// `names_entity`, read without looking at the others.
+    pub fn mentions(&self) -> impl ExactSizeIterator<Item = &'a Occurrence> + 'a {
+        let all = &self.summary.mentions;
+        self.naming.iter().map(move |&m| &all[m as usize])
+    }
+
+    /// `make(path)`, computed once per document of the index and kept:
+    /// `make` must depend on the path alone (the LSP layer keeps each
+    /// document's URI this way).
+    pub fn path_text(&self, make: impl FnOnce(&Path) -> Arc<str>) -> Arc<str> {
+        self.path_text.get_or_init(|| make(self.path)).clone()
     }
 }
 
@@ -262,6 +350,37 @@ fn resolve_targets(registry: &Registry, summary: &DocSummary) -> Vec<u32> {
             _ => NO_ENTITY,
         })
         .collect()
+}
+
+/// What the index derives from a summary and the registry: its targets
+/// resolved, the entities they name, its mentions grouped by entity.
+#[derive(Debug, Default)]
+struct Resolved {
+    targets: Vec<u32>,
+    entities: Vec<u32>,
+    groups: MentionGroups,
+}
+
+impl Resolved {
+    fn new(registry: &Registry, summary: &DocSummary) -> Resolved {
+        Self::of_targets(summary, resolve_targets(registry, summary))
+    }
+
+    fn of_targets(summary: &DocSummary, targets: Vec<u32>) -> Resolved {
+        let mut entities: Vec<u32> = targets
+            .iter()
+            .copied()
+            .filter(|&e| e != NO_ENTITY)
+            .collect();
+        entities.sort_unstable();
+        entities.dedup();
+        let groups = MentionGroups::new(summary, &targets, &entities);
+        Resolved {
+            targets,
+            entities,
+            groups,
+        }
+    }
 }
 
 /// Lexically normalizes a path: makes it absolute, removes `.` and folds `..`.
@@ -557,9 +676,9 @@ impl Workspace {
     pub fn set_docs(&mut self, docs: Vec<(PathBuf, DocSummary)>) {
         use rayon::prelude::*;
         let registry = &self.registry;
-        let resolve = |(_, summary): &(PathBuf, DocSummary)| resolve_targets(registry, summary);
+        let resolve = |(_, summary): &(PathBuf, DocSummary)| Resolved::new(registry, summary);
         // Few documents: not worth waking the pool.
-        let resolved: Vec<Vec<u32>> = if docs.len() < 64 {
+        let resolved: Vec<Resolved> = if docs.len() < 64 {
             docs.iter().map(resolve).collect()
         } else {
             docs.par_iter().map(resolve).collect()
@@ -570,8 +689,8 @@ impl Workspace {
     }
 
     /// `set_doc`, given the resolution of `summary`'s mention targets if
-    /// already computed (`resolve_targets` with the current registry).
-    fn set_doc_resolved(&mut self, path: PathBuf, summary: DocSummary, resolved: Option<Vec<u32>>) {
+    /// already computed (`Resolved::new` with the current registry).
+    fn set_doc_resolved(&mut self, path: PathBuf, summary: DocSummary, resolved: Option<Resolved>) {
         let summary = Arc::new(summary);
         let id = self.id_of(&path);
         let old = self.entries[id as usize].summary.take();
@@ -594,8 +713,25 @@ impl Workspace {
             .is_some_and(|o| o.mention_targets == summary.mention_targets);
         if !same_targets {
             self.unlink_mentions(id);
-            let resolved = resolved.unwrap_or_else(|| resolve_targets(&self.registry, &summary));
+            let resolved = resolved.unwrap_or_else(|| Resolved::new(&self.registry, &summary));
             self.link_mentions(id, resolved);
+        } else {
+            // The same targets, so the same entities; the mentions are
+            // grouped again unless they name the same targets in the same
+            // order as before (a keystroke that touches no mention).
+            let entry = &mut self.entries[id as usize];
+            let same_mentions = old.as_ref().is_some_and(|o| {
+                o.mentions
+                    .iter()
+                    .map(|m| m.index)
+                    .eq(summary.mentions.iter().map(|m| m.index))
+            });
+            if !same_mentions {
+                entry.groups = match resolved {
+                    Some(r) => r.groups,
+                    None => MentionGroups::new(&summary, &entry.resolved, &entry.entities),
+                };
+            }
         }
         self.entries[id as usize].summary = Some(summary);
     }
@@ -644,10 +780,11 @@ impl Workspace {
     fn unlink_mentions(&mut self, id: u32) {
         let entry = &mut self.entries[id as usize];
         entry.resolved.clear();
+        entry.groups = MentionGroups::default();
         let popularity = self.popularity.get_mut().unwrap_or_else(|e| e.into_inner());
         for e in std::mem::take(&mut entry.entities) {
             if let Some(list) = self.mentioned_in.get_mut(e as usize)
-                && let Ok(at) = list.binary_search(&id)
+                && let Ok(at) = list.binary_search_by_key(&id, |&(d, _)| d)
             {
                 list.remove(at);
                 popularity.touch(e as usize);
@@ -658,35 +795,36 @@ impl Workspace {
     /// Records `resolved` (the resolution of document `id`'s mention
     /// targets) and adds the document to the mentioned-in list of each
     /// entity.
-    fn link_mentions(&mut self, id: u32, resolved: Vec<u32>) {
-        let mut entities: Vec<u32> = resolved
-            .iter()
-            .copied()
-            .filter(|&e| e != NO_ENTITY)
-            .collect();
-        entities.sort_unstable();
-        entities.dedup();
+    fn link_mentions(&mut self, id: u32, resolved: Resolved) {
+        let Resolved {
+            targets,
+            entities,
+            groups,
+        } = resolved;
         let popularity = self.popularity.get_mut().unwrap_or_else(|e| e.into_inner());
-        for &e in &entities {
+        for (k, &e) in entities.iter().enumerate() {
             let e = e as usize;
             if self.mentioned_in.len() <= e {
                 self.mentioned_in.resize_with(e + 1, Vec::new);
             }
             let list = &mut self.mentioned_in[e];
+            let k = k as u32;
             // Ids mostly arrive in increasing order (indexing): a push.
             match list.last() {
-                Some(&last) if last >= id => {
-                    if let Err(at) = list.binary_search(&id) {
-                        list.insert(at, id);
+                Some(&(last, _)) if last >= id => {
+                    match list.binary_search_by_key(&id, |&(d, _)| d) {
+                        Ok(at) => list[at].1 = k,
+                        Err(at) => list.insert(at, (id, k)),
                     }
                 }
-                _ => list.push(id),
+                _ => list.push((id, k)),
             }
             popularity.touch(e);
         }
         let entry = &mut self.entries[id as usize];
-        entry.resolved = resolved;
+        entry.resolved = targets;
         entry.entities = entities;
+        entry.groups = groups;
     }
 
     /// Number of documents that mention the entity with this index.
@@ -719,16 +857,22 @@ impl Workspace {
         };
         let mut ids = list.clone();
         if ids.len() > 1 {
+            // Ids are mostly given in path order (the walk is sorted).
             let rank = self.path_rank();
-            ids.sort_unstable_by_key(|&id| rank[id as usize]);
+            if !ids.is_sorted_by_key(|&(id, _)| rank[id as usize]) {
+                ids.sort_unstable_by_key(|&(id, _)| rank[id as usize]);
+            }
         }
         ids.into_iter()
-            .filter_map(|id| {
+            .filter_map(|(id, k)| {
                 let entry = &self.entries[id as usize];
+                debug_assert_eq!(entry.entities.get(k as usize), Some(&(entity as u32)));
                 Some(IndexedDoc {
+                    naming: entry.groups.group(k as usize),
                     path: &entry.path,
                     summary: entry.summary.as_deref()?,
                     resolved: &entry.resolved,
+                    path_text: &entry.path_text,
                 })
             })
             .collect()
@@ -744,8 +888,9 @@ impl Workspace {
         for id in 0..self.entries.len() as u32 {
             self.entries[id as usize].entities.clear();
             self.entries[id as usize].resolved.clear();
+            self.entries[id as usize].groups = MentionGroups::default();
             if let Some(summary) = self.entries[id as usize].summary.clone() {
-                let resolved = resolve_targets(&self.registry, &summary);
+                let resolved = Resolved::new(&self.registry, &summary);
                 self.link_mentions(id, resolved);
             }
         }
@@ -867,8 +1012,8 @@ mod tests {
         assert_eq!(one_by_one.entries.len(), bulk.entries.len());
         for (a, b) in one_by_one.entries.iter().zip(&bulk.entries) {
             assert_eq!(
-                (&a.path, &a.summary, &a.resolved, &a.entities),
-                (&b.path, &b.summary, &b.resolved, &b.entities)
+                (&a.path, &a.summary, &a.resolved, &a.entities, &a.groups),
+                (&b.path, &b.summary, &b.resolved, &b.entities, &b.groups)
             );
         }
         for e in 0..3 {
@@ -886,5 +1031,138 @@ mod tests {
                 .eq(bulk.translations_of(original))
         );
         assert!(one_by_one.mention_count(0) > 0 && one_by_one.mention_count(2) > 0);
+    }
+
+    fn occurrence(index: u32, at: usize) -> Occurrence {
+        Occurrence {
+            index,
+            range: at..at + 4,
+            target: at + 2..at + 3,
+            has_display: false,
+            span: None,
+            target_span: None,
+        }
+    }
+
+    /// A summary whose mentions name `targets` in this order.
+    fn summary_of_mentions(targets: &[&str]) -> DocSummary {
+        let mut s = summary(targets, None);
+        s.mentions = targets
+            .iter()
+            .enumerate()
+            .map(|(n, t)| {
+                let index = s.mention_targets.binary_search(&t.to_string()).unwrap();
+                occurrence(index as u32, n * 10)
+            })
+            .collect();
+        s
+    }
+
+    /// The mentions of each entity read through the groups are the
+    /// mentions whose target names it (the filter every request used to
+    /// run), after every kind of change: new targets, the same targets in
+    /// another order, the same mentions moved, removal, return, a registry
+    /// reload.
+    #[test]
+    fn grouped_mentions_equal_the_filtered_mentions() {
+        let registry = || {
+            Registry::from_entities(vec![
+                entity("mao", "Mao Zedong", &["Mao", "Chairman"]),
+                entity("zhou", "Zhou Enlai", &["Chairman"]),
+                entity("kim", "Kim Il-sung", &["Ким Ир Сен"]),
+            ])
+        };
+        let mut ws = Workspace {
+            registry: registry(),
+            ..Workspace::default()
+        };
+        let check = |ws: &Workspace| {
+            for e in 0..4 {
+                for doc in ws.mentioning(e) {
+                    let filtered: Vec<&Occurrence> = doc
+                        .summary
+                        .mentions
+                        .iter()
+                        .filter(|o| doc.names_entity(o.index, e))
+                        .collect();
+                    let grouped: Vec<&Occurrence> = doc.mentions().collect();
+                    assert_eq!(grouped, filtered, "entity {e} in {}", doc.path.display());
+                    assert!(!grouped.is_empty());
+                }
+            }
+        };
+        let edits: [&[&str]; 8] = [
+            &["mao", "Zhou Enlai", "mao", "nobody", "Mao Zedong"],
+            &["Zhou Enlai", "mao", "mao", "nobody", "Mao Zedong"],
+            &["Zhou Enlai", "mao", "mao", "nobody", "Mao Zedong", "mao"],
+            &["Chairman", "kim", "Kim Il-sung", "kim"],
+            &[],
+            &["zhou", "ZHOU", "mao", "ким ир сен", "kim"],
+            &["kim"],
+            &["mao", "kim", "zhou", "mao", "kim", "zhou"],
+        ];
+        for (n, targets) in edits.iter().enumerate() {
+            let path = PathBuf::from(format!("/w/{}.scholia", n % 3));
+            ws.set_doc(path.clone(), summary_of_mentions(targets));
+            check(&ws);
+            // The same mentions, moved (as after typing before them).
+            let mut moved = summary_of_mentions(targets);
+            for o in &mut moved.mentions {
+                o.range.start += 1;
+                o.range.end += 1;
+            }
+            ws.set_doc(path.clone(), moved);
+            check(&ws);
+            if n % 4 == 1 {
+                ws.remove_doc(&path);
+                check(&ws);
+                ws.set_doc(path, summary_of_mentions(edits[(n + 3) % edits.len()]));
+                check(&ws);
+            }
+        }
+        ws.registry = Registry::from_entities(vec![
+            entity("kim", "Kim Il-sung", &["Chairman"]),
+            entity("mao", "Mao Zedong", &["Mao"]),
+        ]);
+        ws.recount_mentions();
+        check(&ws);
+    }
+
+    /// `path_text` is made once per document and stays that of its own
+    /// path: a document renamed (removed, then set under its new path) has
+    /// its new path's; a removed document set again gets its own back.
+    #[test]
+    fn path_text_follows_renames_removals_and_returns() {
+        let mut ws = Workspace {
+            registry: Registry::from_entities(vec![entity("mao", "Mao Zedong", &[])]),
+            ..Workspace::default()
+        };
+        let made = std::cell::Cell::new(0);
+        let text = |ws: &Workspace| -> Vec<String> {
+            ws.mentioning(0)
+                .iter()
+                .map(|d| {
+                    let t = d.path_text(|p| {
+                        made.set(made.get() + 1);
+                        Arc::from(format!("<{}>", p.display()))
+                    });
+                    assert_eq!(*t, format!("<{}>", d.path.display()));
+                    t.to_string()
+                })
+                .collect()
+        };
+        let (a, b) = (PathBuf::from("/w/a.scholia"), PathBuf::from("/w/b.scholia"));
+        ws.set_doc(a.clone(), summary_of_mentions(&["mao"]));
+        assert_eq!(text(&ws), ["</w/a.scholia>"]);
+        assert_eq!(text(&ws), ["</w/a.scholia>"]);
+        assert_eq!(made.get(), 1, "made once, then kept");
+        // Renamed: a goes, b comes.
+        ws.remove_doc(&a);
+        ws.set_doc(b.clone(), summary_of_mentions(&["mao"]));
+        assert_eq!(text(&ws), ["</w/b.scholia>"]);
+        // a returns (reopened): its own text, b's unchanged.
+        ws.set_doc(a.clone(), summary_of_mentions(&["Mao Zedong"]));
+        assert_eq!(text(&ws), ["</w/a.scholia>", "</w/b.scholia>"]);
+        assert_eq!(made.get(), 2);
     }
 }
