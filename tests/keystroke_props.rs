@@ -248,7 +248,10 @@ fn names_follow_the_registry() {
     let other = workspace(&world);
     let text = generated(&world, 3, 8000);
     let doc = Document::scan(PathBuf::from("/ws/a.scholia"), text.clone());
-    assert_eq!(doc.names(&ws.registry).into_owned(), ws.registry.find_names(&text));
+    assert_eq!(
+        doc.names(&ws.registry).into_owned(),
+        ws.registry.find_names(&text)
+    );
     let empty = Registry::default();
     assert!(doc.names(&empty).is_empty());
     assert_eq!(
@@ -256,7 +259,8 @@ fn names_follow_the_registry() {
         other.registry.find_names(&text)
     );
     let mut doc = doc;
-    let edited = Document::scan_edited(PathBuf::from("/ws/a.scholia"), format!("x{text}"), &mut doc);
+    let edited =
+        Document::scan_edited(PathBuf::from("/ws/a.scholia"), format!("x{text}"), &mut doc);
     assert_eq!(
         edited.names(&other.registry).into_owned(),
         other.registry.find_names(&format!("x{text}"))
