@@ -118,7 +118,7 @@ fn generated(world: &World, number: usize, size: usize) -> String {
         entities: &world.entities,
         sources: &world.sources,
     };
-    let translation = (number % 5 == 0).then_some("original.scholia");
+    let translation = number.is_multiple_of(5).then_some("original.scholia");
     corpus::document(&w, SEED, number, size, translation).1
 }
 

@@ -167,7 +167,7 @@ pub(super) fn check(
     doc: &Document,
     ws: &Workspace,
     resolved: &super::checks::Resolved<'_>,
-    names: &[NameMatch],
+    names: &[&NameMatch],
     out: &mut Vec<Diagnostic>,
 ) {
     let registry = &ws.registry;
