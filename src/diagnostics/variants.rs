@@ -166,7 +166,8 @@ fn join_and(items: &[String]) -> String {
 pub(super) fn check(
     doc: &Document,
     ws: &Workspace,
-    names: &[NameMatch],
+    resolved: &super::checks::Resolved<'_>,
+    names: &[&NameMatch],
     out: &mut Vec<Diagnostic>,
 ) {
     let registry = &ws.registry;
@@ -178,7 +179,7 @@ pub(super) fn check(
     let mut uses: HashMap<usize, Uses<'_>> = HashMap::new();
     let text = &doc.text;
     for m in &doc.model.mentions {
-        let Resolution::Unique(i) = registry.resolve(&m.target) else {
+        let Resolution::Unique(i) = resolved[m.target.as_str()] else {
             continue;
         };
         let e = &registry.entities[i];

@@ -424,9 +424,16 @@ impl State {
         // A full scan, not an incremental tree-sitter reparse: the scanner is
         // proved to give the grammar's tree, and scanning 1 MB costs less
         // than reparsing it incrementally and walking the tree for the model
-        // (BENCHMARKS.md, "Keystroke → diagnostics").
-        let doc = (is_document(path) && size <= MAX_ANALYZED)
-            .then(|| Document::scan(path.to_path_buf(), String::from(&rope)));
+        // (BENCHMARKS.md, "Keystroke → diagnostics"). The registry names
+        // found in the old version are handed on: only the lines the edit
+        // touched are searched again.
+        let doc = (is_document(path) && size <= MAX_ANALYZED).then(|| {
+            let text = String::from(&rope);
+            match file.doc.as_mut() {
+                Some(old) => Document::scan_edited(path.to_path_buf(), text, old),
+                None => Document::scan(path.to_path_buf(), text),
+            }
+        });
         file.rope = rope;
         file.version = version;
         match doc {

@@ -1,15 +1,31 @@
 //! One analysed document: its text, line index and model.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::syntax::{self, Model};
-use crate::text::LineIndex;
+use crate::text::{Edit, LineIndex};
+use crate::workspace::registry::{NameMatch, Registry};
 
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
     pub line_index: LineIndex,
     pub model: Model,
+    /// `Registry::find_names` of the text, with the generation of the
+    /// registry searched: computed on first use (`Document::names`).
+    names: OnceLock<(u64, Vec<NameMatch>)>,
+    /// The names of the version this one was edited from, if they were
+    /// computed, and the edit: the first `names` then searches only the
+    /// lines the edit touched (`Registry::find_names_after_edit`).
+    previous: Mutex<Option<PreviousNames>>,
+}
+
+struct PreviousNames {
+    generation: u64,
+    names: Vec<NameMatch>,
+    edit: Edit,
 }
 
 impl Document {
@@ -33,6 +49,22 @@ impl Document {
         Document::with_model(path, text, model)
     }
 
+    /// `Document::scan` of `text`, an edit of `previous`: the same
+    /// document, except that the registry names found in `previous` (taken
+    /// from it) are reused outside the lines the edit touched.
+    pub fn scan_edited(path: PathBuf, text: String, previous: &mut Document) -> Document {
+        let doc = Document::scan(path, text);
+        if let Some((generation, names)) = previous.names.take() {
+            let edit = Edit::between(&previous.text, &doc.text);
+            *doc.previous.lock().unwrap_or_else(PoisonError::into_inner) = Some(PreviousNames {
+                generation,
+                names,
+                edit,
+            });
+        }
+        doc
+    }
+
     fn with_model(path: PathBuf, text: String, model: Model) -> Document {
         let line_index = LineIndex::new(&text);
         Document {
@@ -40,6 +72,35 @@ impl Document {
             text,
             line_index,
             model,
+            names: OnceLock::new(),
+            previous: Mutex::new(None),
+        }
+    }
+
+    /// Every registry name in the text: `registry.find_names(&self.text)`,
+    /// computed once per document (and registry), from the previous
+    /// version's names after an edit.
+    pub fn names(&self, registry: &Registry) -> Cow<'_, [NameMatch]> {
+        let generation = registry.generation();
+        let (found_with, names) = self.names.get_or_init(|| {
+            let previous = self
+                .previous
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let names = match previous {
+                Some(p) if p.generation == generation => {
+                    registry.find_names_after_edit(p.names, &self.text, &p.edit)
+                }
+                _ => registry.find_names(&self.text),
+            };
+            (generation, names)
+        });
+        if *found_with == generation {
+            Cow::Borrowed(names)
+        } else {
+            // Another registry (a reload while the document is open).
+            Cow::Owned(registry.find_names(&self.text))
         }
     }
 }

@@ -96,20 +96,20 @@ impl DocSummary {
                 end: doc.line_index.line_col(&doc.text, r.end, e),
             })
         };
-        let cite_keys = sorted(
-            m.citations
-                .iter()
-                .flat_map(|c| c.items.iter().map(|i| i.key.clone()))
-                .collect(),
-        );
-        let mention_targets = sorted(m.mentions.iter().map(|x| x.target.clone()).collect());
-        let position =
-            |list: &[String], key: &String| list.binary_search(key).unwrap_or_default() as u32;
+        let keys: Vec<&str> = m
+            .citations
+            .iter()
+            .flat_map(|c| c.items.iter().map(|i| i.key.as_str()))
+            .collect();
+        let (cite_keys, cite_index) = interned(&keys);
+        let targets: Vec<&str> = m.mentions.iter().map(|x| x.target.as_str()).collect();
+        let (mention_targets, mention_index) = interned(&targets);
         let mentions = m
             .mentions
             .iter()
-            .map(|x| Occurrence {
-                index: position(&mention_targets, &x.target),
+            .zip(mention_index)
+            .map(|(x, index)| Occurrence {
+                index,
                 range: x.range.clone(),
                 target: x.target_range.clone(),
                 has_display: x.display_range.is_some(),
@@ -121,8 +121,9 @@ impl DocSummary {
             .citations
             .iter()
             .flat_map(|c| c.items.iter())
-            .map(|i| Occurrence {
-                index: position(&cite_keys, &i.key),
+            .zip(cite_index)
+            .map(|(i, index)| Occurrence {
+                index,
                 range: i.key_range.clone(),
                 target: i.key_range.clone(),
                 has_display: false,
@@ -144,6 +145,40 @@ impl DocSummary {
             citations,
         }
     }
+}
+
+/// The distinct strings of `all`, sorted, and for each element of `all` the
+/// index of its string among them. Each distinct string is hashed into a
+/// table once per occurrence, then only the distinct ones are sorted and
+/// copied: a 1 MB document has ≈ 6,000 mentions of a few hundred targets,
+/// and sorting and searching the strings of all of them was ≈ 15 % of a
+/// keystroke (BENCHMARKS.md, branch `keys`).
+fn interned(all: &[&str]) -> (Vec<String>, Vec<u32>) {
+    let mut ids: HashMap<&str, u32, foldhash::fast::RandomState> = HashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let local: Vec<u32> = all
+        .iter()
+        .map(|&s| {
+            *ids.entry(s).or_insert_with(|| {
+                distinct.push(s);
+                (distinct.len() - 1) as u32
+            })
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| distinct[i as usize]);
+    let mut rank = vec![0u32; distinct.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    let sorted = order
+        .iter()
+        .map(|&i| distinct[i as usize].to_string())
+        .collect();
+    (
+        sorted,
+        local.into_iter().map(|l| rank[l as usize]).collect(),
+    )
 }
 
 /// The absolute path named by a document's `translation-of`.

@@ -15,6 +15,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::names::NameAutomaton;
+use crate::text::Edit;
 
 /// The hasher of the id and name indexes: looked up for every mention of
 /// every document, and never iterated (so its order does not matter).
@@ -162,6 +163,9 @@ struct NameSearch {
     patterns: Vec<String>,
     /// Pattern id → the entries that have that exact name.
     entities: Vec<Vec<usize>>,
+    /// Whether some name contains a line break: then a match can span
+    /// lines, and `find_names_after_edit` searches the whole text.
+    multiline: bool,
     /// Built on first use: about a third of the time of loading a large
     /// registry (56,793 names: ≈ 160 ms), which only `untagged-mention`,
     /// `inconsistent-variant` and hover on plain text need. `None` when
@@ -322,6 +326,7 @@ impl Registry {
         }
 
         let names = Arc::new(NameSearch {
+            multiline: patterns.iter().any(|p| p.contains('\n')),
             patterns: patterns.into_iter().map(str::to_string).collect(),
             entities: pattern_entities,
             automaton: OnceLock::new(),
@@ -475,6 +480,61 @@ impl Registry {
                 None => pos = start + text[start..].chars().next().map_or(1, char::len_utf8),
             }
         }
+        out
+    }
+}
+
+impl Registry {
+    /// `find_names(new)`, given `old_names`, the `find_names` of the text
+    /// `edit` turned into `new` (`Edit::between(old, new)`): only the lines
+    /// the edit touched are searched, the other matches are kept (shifted
+    /// by the edit's length when after it).
+    ///
+    /// Why that is the same list: no name contains `\n` (else the whole
+    /// text is searched), so no match spans a `\n`; and the search's state
+    /// at a line's start does not depend on the lines before. A search
+    /// position before the `\n` that ends a line finds no match starting
+    /// between it and that `\n` other than matches inside the line, so the
+    /// first match found after the `\n` is the leftmost-longest match of
+    /// the text after it, whatever came before; its word-boundary checks
+    /// see the `\n` (a boundary, like the start or end of a text). Hence
+    /// the matches of a text are those of each of its lines, each searched
+    /// alone, and the lines outside the edit are the same text in `old`
+    /// and `new`. `tests::find_names_after_edit_equals_a_new_search` proves
+    /// it against `find_names` of the whole new text.
+    pub fn find_names_after_edit(
+        &self,
+        old_names: Vec<NameMatch>,
+        new: &str,
+        edit: &Edit,
+    ) -> Vec<NameMatch> {
+        if self.names.multiline {
+            return self.find_names(new);
+        }
+        let bytes = new.as_bytes();
+        // The lines the edit touched in `new`: from the start of the line
+        // of `edit.start` to the `\n` at or after `edit.new_end` (both in
+        // the parts `old` and `new` share, so character boundaries).
+        let from = memchr::memrchr(b'\n', &bytes[..edit.start]).map_or(0, |i| i + 1);
+        let to =
+            memchr::memchr(b'\n', &bytes[edit.new_end..]).map_or(new.len(), |i| edit.new_end + i);
+        // The same place in `old`: the text after `edit.new_end` is the
+        // text after `edit.old_end` there.
+        let old_to = to - edit.new_end + edit.old_end;
+        let kept_before = old_names.partition_point(|m| m.range.start < from);
+        let kept_after = old_names.partition_point(|m| m.range.start < old_to);
+        let mut out = Vec::with_capacity(old_names.len() + 8);
+        let mut old_names = old_names.into_iter();
+        out.extend(old_names.by_ref().take(kept_before));
+        out.extend(self.find_names(&new[from..to]).into_iter().map(|mut m| {
+            m.range = m.range.start + from..m.range.end + from;
+            m
+        }));
+        out.extend(old_names.skip(kept_after - kept_before).map(|mut m| {
+            m.range = m.range.start - edit.old_end + edit.new_end
+                ..m.range.end - edit.old_end + edit.new_end;
+            m
+        }));
         out
     }
 }
@@ -1097,5 +1157,69 @@ mod tests {
             let registry = Registry::from_entities(entities);
             prop_assert_eq!(registry.find_names(&text), expected);
         }
+
+        /// The incremental search after an edit equals a search of the
+        /// whole new text: names with and without line breaks (the former
+        /// fall back to the whole text), texts of many short lines, edits
+        /// that join or split lines, at any byte of the text.
+        #[test]
+        fn find_names_after_edit_equals_a_new_search(
+            names in proptest::collection::vec(proptest::collection::vec(name(), 1..4), 1..12),
+            one_line_names in any::<bool>(),
+            text in proptest::collection::vec(piece(), 0..80),
+            at in any::<proptest::sample::Index>(),
+            removed in 0usize..12,
+            inserted in proptest::collection::vec(piece(), 0..4),
+        ) {
+            let names: Vec<Vec<String>> = if one_line_names {
+                names
+                    .into_iter()
+                    .map(|n| n.into_iter().map(|n| n.replace('\n', " ")).collect())
+                    .collect()
+            } else {
+                names
+            };
+            let entities: Vec<Entity> =
+                names.iter().enumerate().map(|(i, n)| entity(i, n)).collect();
+            let registry = Registry::from_entities(entities);
+            let old = text.concat();
+            let mut start = at.index(old.len() + 1);
+            while !old.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + removed).min(old.len());
+            while !old.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut new = old.clone();
+            new.replace_range(start..end, &inserted.concat());
+            let edit = Edit::between(&old, &new);
+            prop_assert_eq!(
+                registry.find_names_after_edit(registry.find_names(&old), &new, &edit),
+                registry.find_names(&new)
+            );
+        }
+    }
+
+    #[test]
+    fn find_names_after_edit_keeps_and_shifts_the_other_lines() {
+        let names = ["Port Arthur".to_string(), "Port".to_string()];
+        let registry = Registry::from_entities(vec![entity(0, &names)]);
+        let old = "Port Arthur\nPort Arthurs\nx Port\n";
+        let new = "Port Arthur\nPort Arthur\nxy Port\n";
+        let edit = Edit::between(old, new);
+        let found = registry.find_names_after_edit(registry.find_names(old), new, &edit);
+        let ranges: Vec<_> = found.iter().map(|m| m.range.clone()).collect();
+        assert_eq!(ranges, vec![0..11, 12..23, 27..31]);
+        assert_eq!(found, registry.find_names(new));
+        // A name with a line break: the whole text is searched.
+        let names = vec!["Port\nArthur".to_string()];
+        let registry = Registry::from_entities(vec![entity(0, &names)]);
+        let old = "Port\nArthur x\n";
+        let new = "Port\nArthur y\n";
+        let edit = Edit::between(old, new);
+        let found = registry.find_names_after_edit(Vec::new(), new, &edit);
+        assert_eq!(found, registry.find_names(new));
+        assert_eq!(found.len(), 1);
     }
 }
