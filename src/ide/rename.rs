@@ -200,25 +200,10 @@ mod tests {
 
     use super::*;
     use crate::text::Encoding;
-    use crate::workspace::{DocSummary, Entity, Kind, Registry};
+    use crate::workspace::{DocSummary, Entity, Registry};
 
     fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
-        Entity {
-            id: id.into(),
-            kind: Kind::Person,
-            name: name.into(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            born: None,
-            died: None,
-            region: None,
-            description: None,
-            coordinates: None,
-            authority: Vec::new(),
-            variants: Vec::new(),
-            file: PathBuf::from("/w/registry.toml"),
-            range: 0..0,
-            id_range: 0..0,
-        }
+        Entity::person(id, name, aliases)
     }
 
     /// The edits of an entity rename with every mention of every document

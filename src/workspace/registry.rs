@@ -76,6 +76,37 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// An entry with only its id, kind and place in its file; the loader
+    /// fills in the rest.
+    pub fn new(id: &str, kind: Kind, file: PathBuf, range: Range<usize>) -> Entity {
+        Entity {
+            id: id.to_string(),
+            kind,
+            name: String::new(),
+            aliases: Vec::new(),
+            born: None,
+            died: None,
+            region: None,
+            description: None,
+            coordinates: None,
+            authority: Vec::new(),
+            variants: Vec::new(),
+            file,
+            range: range.clone(),
+            id_range: range,
+        }
+    }
+
+    /// A person named `name` and `aliases`, for tests.
+    #[cfg(test)]
+    pub(crate) fn person(id: &str, name: &str, aliases: &[&str]) -> Entity {
+        Entity {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            ..Entity::new(id, Kind::Person, PathBuf::from("/w/registry.toml"), 0..0)
+        }
+    }
+
     /// Every name of the entry: its name, its aliases, its variants'
     /// spellings, in that order, each distinct string once.
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -821,20 +852,8 @@ fn parse_entry(
     let mut range = id_range.clone();
     extent(value, &mut range);
     let mut entity = Entity {
-        id: id.to_string(),
-        kind,
-        name: String::new(),
-        aliases: Vec::new(),
-        born: None,
-        died: None,
-        region: None,
-        description: None,
-        coordinates: None,
-        authority: Vec::new(),
-        variants: Vec::new(),
-        file: path.to_path_buf(),
         range,
-        id_range: id_range.clone(),
+        ..Entity::new(id, kind, path.to_path_buf(), id_range.clone())
     };
     let mut name_span = None;
     let mut alias_spans = Vec::new();
@@ -1014,20 +1033,14 @@ mod tests {
 
     fn entity(index: usize, names: &[String]) -> Entity {
         Entity {
-            id: format!("e{index}"),
-            kind: Kind::Person,
             name: names[0].clone(),
             aliases: names[1..].to_vec(),
-            born: None,
-            died: None,
-            region: None,
-            description: None,
-            coordinates: None,
-            authority: Vec::new(),
-            variants: Vec::new(),
-            file: PathBuf::from("registry.toml"),
-            range: 0..0,
-            id_range: 0..0,
+            ..Entity::new(
+                &format!("e{index}"),
+                Kind::Person,
+                PathBuf::from("registry.toml"),
+                0..0,
+            )
         }
     }
 
