@@ -386,24 +386,28 @@ fn the_translation_report_waits_for_the_workspace() {
     assert_eq!(result["translation"], "en/conversation.scholia");
 }
 
-/// A rename sent while the documents are still being indexed waits for the
-/// index: it must reach the closed file that mentions the entry, not only
-/// the files indexed so far. Indexing is held by a test hook, so the
-/// rename is sent, deterministically, before the closed file is indexed.
-#[test]
-fn a_rename_during_indexing_waits_for_every_file() {
-    let dir = TempDir::new("rename-indexing");
+/// A workspace of `registry.toml` (`registry`), a closed document and an
+/// open one; `method` is sent at `at` in the open document after its
+/// diagnostics came from the loaded workspace while the indexing of its
+/// documents is held by a test hook, so the request is sent,
+/// deterministically, before the closed document is indexed. Asserts that
+/// the request is not answered while indexing is held, then returns the
+/// answer that comes once it is released, with the closed and the open
+/// document's URIs.
+fn request_during_held_indexing(
+    registry: &str,
+    closed_text: &str,
+    open_text: &str,
+    method: &str,
+    params: impl FnOnce(&str) -> Value,
+) -> (Value, String, String, TempDir) {
+    let dir = TempDir::new("held-indexing");
     std::fs::write(dir.join("scholia.toml"), "registry = [\"registry.toml\"]\n").unwrap();
-    std::fs::write(
-        dir.join("registry.toml"),
-        "[person.zhou-enlai]\nname = \"Zhou Enlai\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("registry.toml"), registry).unwrap();
     let closed = dir.join("closed.scholia");
-    std::fs::write(&closed, "Met [[zhou-enlai|Zhou]] again.\n").unwrap();
+    std::fs::write(&closed, closed_text).unwrap();
     let open = dir.join("open.scholia");
-    let text = "First [[zhou-enlai]].\n";
-    std::fs::write(&open, text).unwrap();
+    std::fs::write(&open, open_text).unwrap();
     let mut client = Client::spawn_with(&[("SCHOLIA_TEST_HOOKS", "1")]);
     client.initialize_only(Some(&dir.path), None);
     client
@@ -414,73 +418,58 @@ fn a_rename_during_indexing_waits_for_every_file() {
     // The workspace is loaded (the full diagnostics come from it) while
     // its documents are not indexed yet.
     client.diagnostics_for(&uri, Some(1));
-    let rename = client.send_request(
-        "textDocument/rename",
-        json!({ "textDocument": { "uri": uri }, "position": pos(0, 9).json(), "newName": "zhou" }),
-    );
+    let id = client.send_request(method, params(&uri));
+    // A request sent after it and answered at once: by then the first
+    // would have been answered too, had it not waited.
     client
         .request("scholia/test/holdIndexing", json!({ "hold": true }))
         .expect("the hook answers");
     assert!(
-        !client.has_response(rename),
-        "the rename was answered before the index was complete"
+        !client.has_response(id),
+        "{method} was answered before the index was complete"
     );
     client
         .request("scholia/test/holdIndexing", json!({ "hold": false }))
         .expect("the hook answers");
-    let edit = client.response(rename).expect("the rename answers");
+    let answer = client.response(id).expect("the request answers");
+    (answer, uri_of(&closed), uri, dir)
+}
+
+/// A rename sent while the documents are still being indexed waits for the
+/// index: it must reach the closed file that mentions the entry, not only
+/// the files indexed so far.
+#[test]
+fn a_rename_during_indexing_waits_for_every_file() {
+    let (edit, closed, open, dir) = request_during_held_indexing(
+        "[person.zhou-enlai]\nname = \"Zhou Enlai\"\n",
+        "Met [[zhou-enlai|Zhou]] again.\n",
+        "First [[zhou-enlai]].\n",
+        "textDocument/rename",
+        |uri| json!({ "textDocument": { "uri": uri }, "position": pos(0, 9).json(), "newName": "zhou" }),
+    );
     let changes = edit["changes"].as_object().expect("changes");
     let mut files: Vec<&str> = changes.keys().map(String::as_str).collect();
     files.sort();
-    let mut expected = vec![
-        uri_of(&closed),
-        uri.clone(),
-        uri_of(&dir.join("registry.toml")),
-    ];
+    let mut expected = vec![closed.clone(), open, uri_of(&dir.join("registry.toml"))];
     expected.sort();
     assert_eq!(files, expected, "{edit}");
-    assert_eq!(changes[&uri_of(&closed)][0]["newText"], "zhou", "{edit}");
+    assert_eq!(changes[&closed][0]["newText"], "zhou", "{edit}");
 }
 
 /// References wait for the index the same way: the list a user reads as
 /// "every mention" includes the closed file indexed last.
 #[test]
 fn references_during_indexing_wait_for_every_file() {
-    let dir = TempDir::new("references-indexing");
-    std::fs::write(dir.join("scholia.toml"), "registry = [\"registry.toml\"]\n").unwrap();
-    std::fs::write(
-        dir.join("registry.toml"),
+    let (list, closed, open, _dir) = request_during_held_indexing(
         "[place.hanoi]\nname = \"Hanoi\"\n",
-    )
-    .unwrap();
-    let closed = dir.join("closed.scholia");
-    std::fs::write(&closed, "To [[hanoi]].\n").unwrap();
-    let open = dir.join("open.scholia");
-    std::fs::write(&open, "From [[hanoi]].\n").unwrap();
-    let mut client = Client::spawn_with(&[("SCHOLIA_TEST_HOOKS", "1")]);
-    client.initialize_only(Some(&dir.path), None);
-    client
-        .request("scholia/test/holdIndexing", json!({ "hold": true }))
-        .expect("the hook answers");
-    client.notify("initialized", json!({}));
-    let (uri, _) = client.open_file(&open);
-    client.diagnostics_for(&uri, Some(1));
-    let refs = client.send_request(
+        "To [[hanoi]].\n",
+        "From [[hanoi]].\n",
         "textDocument/references",
-        json!({ "textDocument": { "uri": uri }, "position": pos(0, 8).json(),
-                "context": { "includeDeclaration": false } }),
+        |uri| {
+            json!({ "textDocument": { "uri": uri }, "position": pos(0, 8).json(),
+                    "context": { "includeDeclaration": false } })
+        },
     );
-    client
-        .request("scholia/test/holdIndexing", json!({ "hold": true }))
-        .expect("the hook answers");
-    assert!(
-        !client.has_response(refs),
-        "references were answered before the index was complete"
-    );
-    client
-        .request("scholia/test/holdIndexing", json!({ "hold": false }))
-        .expect("the hook answers");
-    let list = client.response(refs).expect("references answer");
     let mut files: Vec<&str> = list
         .as_array()
         .expect("a list")
@@ -488,7 +477,7 @@ fn references_during_indexing_wait_for_every_file() {
         .map(|l| l["uri"].as_str().unwrap())
         .collect();
     files.sort();
-    let mut expected = vec![uri_of(&closed), uri.clone()];
+    let mut expected = vec![closed, open];
     expected.sort();
     assert_eq!(files, expected, "{list}");
 }
