@@ -493,7 +493,7 @@ proptest! {
     fn tag_every_occurrence_changes_only_the_occurrences(text in names_doc()) {
         let ws = workspace();
         let d = doc(&text);
-        let untagged = code_actions::untagged_names(&d, &ws);
+        let untagged = scholia::diagnostics::plain_names(&d, &ws);
         let mut done: Vec<&str> = Vec::new();
         for n in &untagged {
             let name = &text[n.range.clone()];
@@ -537,7 +537,7 @@ proptest! {
             prop_assert_eq!(&out[at_out..], &text[at_in..]);
             // The name is tagged everywhere, as its entry; other names stay.
             let after = doc(&out);
-            let left: Vec<String> = code_actions::untagged_names(&after, &ws)
+            let left: Vec<String> = scholia::diagnostics::plain_names(&after, &ws)
                 .iter()
                 .map(|m| out[m.range.clone()].to_string())
                 .collect();
@@ -576,7 +576,7 @@ proptest! {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let untagged = code_actions::untagged_names(&d, &ws);
+        let untagged = scholia::diagnostics::plain_names(&d, &ws);
         let eol = code_actions::line_ending(&text);
         for action in code_actions::code_actions(&d, &ws, start..end, &[]) {
             if action.disabled.is_some() {

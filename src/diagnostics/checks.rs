@@ -62,6 +62,16 @@ fn all_names<'d>(doc: &'d Document, ws: &Workspace) -> Cow<'d, [NameMatch]> {
     doc.names(&ws.registry)
 }
 
+/// The registry names in the document's plain text, as `untagged-mention`
+/// sees them (the quick fix that tags them reads the same list).
+pub fn plain_names(doc: &Document, ws: &Workspace) -> Vec<NameMatch> {
+    if !ws.has_root() {
+        return Vec::new();
+    }
+    let all = all_names(doc, ws);
+    in_plain(doc, &all).into_iter().cloned().collect()
+}
+
 /// The names of `all` in the document's plain text, shared by
 /// `untagged-mention` and `inconsistent-variant`.
 fn in_plain<'n>(doc: &Document, all: &'n [NameMatch]) -> Vec<&'n NameMatch> {

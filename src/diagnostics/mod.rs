@@ -5,7 +5,7 @@ mod code;
 mod locators;
 mod variants;
 
-pub use checks::{check, check_local, check_translation, finish, finish_with};
+pub use checks::{check, check_local, check_translation, finish, finish_with, plain_names};
 pub use code::{Code, Diagnostic, Level, Lints, Severity};
 pub use locators::{is_archival, line_label};
 

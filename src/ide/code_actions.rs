@@ -145,7 +145,8 @@ pub fn code_actions(
     let mut out = Vec::new();
     define_footnotes(doc, &hints, &mut out);
     add_entities(doc, ws, &hints, &mut out);
-    let untagged = untagged_names(doc, ws);
+    // Every untagged name, as the `untagged-mention` check finds them.
+    let untagged = crate::diagnostics::plain_names(doc, ws);
     tag_mentions(doc, ws, &hints, &untagged, &mut out);
     renumber_actions(doc, &hints, &mut out);
     preferred_names(doc, ws, &hints, &untagged, &mut out);
@@ -493,25 +494,6 @@ pub fn registry_insert(
 // ---------------------------------------------------------------------------
 // Tag untagged mentions
 // ---------------------------------------------------------------------------
-
-/// Every untagged name of the document, as the `untagged-mention` check
-/// finds them: whole words, case-sensitive, in plain text only.
-pub fn untagged_names(doc: &Document, ws: &Workspace) -> Vec<NameMatch> {
-    let plain = &doc.model.plain;
-    if !ws.has_root() || plain.is_empty() || ws.registry.is_empty() {
-        return Vec::new();
-    }
-    ws.registry
-        .find_names(&doc.text)
-        .into_iter()
-        .filter(|found| {
-            let i = plain.partition_point(|p| p.end < found.range.end);
-            plain
-                .get(i)
-                .is_some_and(|p| p.start <= found.range.start && found.range.end <= p.end)
-        })
-        .collect()
-}
 
 /// The mention that tags `text` as entry `index`: `[[Name]]` when the text
 /// is the entry's name (or id) and resolves to it alone, else `[[id|text]]`.
