@@ -631,3 +631,56 @@ fn raw_references_and_rename_answers_equal_the_typed_ones() {
         assert!(nonempty > 50, "{nonempty} answers were not null");
     }
 }
+
+/// An answer of 26,000 locations (about 3 MB of JSON): written in pieces
+/// while the client reads it (`transport::CHUNK`) and converted in two
+/// halves (`features::references`). It must equal tower-lsp's own answer,
+/// and the frames after it must still be read right.
+#[test]
+fn a_streamed_answer_equals_the_typed_one_and_the_next_frames_follow() {
+    let mention = "[[stalin]] and [[Stalin|周]] ";
+    let body = format!("+++\ntitle = \"Big\"\n+++\n\n{}\n", mention.repeat(500));
+    let text = format!("{body}{}", format!("{}\n", mention.repeat(12)).repeat(520));
+    let mut answers = Vec::new();
+    for env in [&[][..], &[("SCHOLIA_TYPED_ANSWERS", "1")][..]] {
+        let (mut client, dir) = start_with(&["utf-16"], env);
+        for name in ["big1.scholia", "big2.scholia"] {
+            client.notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": uri_of(&dir.join(name)), "languageId": "scholia",
+                        "version": 1, "text": text } }),
+            );
+        }
+        let uri = uri_of(&dir.join("big1.scholia"));
+        let ask = json!({
+            "textDocument": { "uri": uri },
+            "position": { "line": 4, "character": 3 },
+            "context": { "includeDeclaration": false },
+        });
+        let refs = client
+            .request("textDocument/references", ask.clone())
+            .unwrap();
+        let n = refs.as_array().unwrap().len();
+        assert!(n > 26_000, "{n} locations");
+        // Twice, and a request of another kind after it: the frames stay
+        // in step.
+        assert_eq!(
+            client.request("textDocument/references", ask).unwrap(),
+            refs
+        );
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": uri }, "position": { "line": 4, "character": 3 } }),
+            )
+            .unwrap();
+        assert!(hover["contents"].to_string().contains("Stalin"), "{hover}");
+        answers.push(refs.to_string().replace(&uri_of(&dir.path), "ROOT"));
+    }
+    assert!(
+        answers[0].len() > 2 * (1 << 20),
+        "{} bytes",
+        answers[0].len()
+    );
+    assert_eq!(answers[0], answers[1]);
+}

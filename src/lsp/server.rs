@@ -810,7 +810,7 @@ impl LanguageServer for Server {
         };
         // Written to bytes after the lock is released; `None` then stands
         // for the answer already made (transport::RawAnswers).
-        if super::transport::answer_raw(|out| answer.write_json(out))? {
+        if super::transport::answer_raw(Some(answer.json_len()), |out| answer.write_json(out))? {
             return Ok(None);
         }
         Ok(Some(answer.locations()))
@@ -838,7 +838,7 @@ impl LanguageServer for Server {
             return Ok(None);
         };
         // As references: written to bytes after the lock is released.
-        if super::transport::answer_raw(|out| edits.write_json(out))? {
+        if super::transport::answer_raw(None, |out| edits.write_json(out))? {
             return Ok(None);
         }
         Ok(Some(edits.workspace_edit()))

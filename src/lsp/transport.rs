@@ -20,8 +20,9 @@
 //!   requests still run after `STDIN_GRACE`, `run` stops waiting for them.
 //!
 //! tower-lsp writes its output to a pipe; one task takes whole frames from
-//! it, and the error replies made here, and hands them in that order to one
-//! thread that writes each to stdout at once, so they never interleave.
+//! it and hands them to one thread that writes each to stdout at once; the
+//! error replies made here and the raw answers (below) go to that thread
+//! straight, so frames never interleave.
 //!
 //! Large answers skip tower-lsp's serialization (`RawAnswers`): it turns a
 //! result into a `serde_json::Value` tree, then into a string, then frees
@@ -29,7 +30,12 @@
 //! (1 s for 100,000 locations). The handlers of `RAW_METHODS` write their
 //! result's JSON straight to bytes (`answer_raw`); the response frame is
 //! completed here with the request's id and sent to stdout, laid out as
-//! tower-lsp lays out its own responses.
+//! tower-lsp lays out its own responses. An answer whose exact length is
+//! known before it is written (references) is streamed: the header goes
+//! out first and the body follows in `CHUNK`s while it is being written,
+//! so the client reads the start of a 20 MB answer while the server still
+//! writes its end. Should writing fail midway, the frame is still sent
+//! whole (padded to the length promised) and an error response follows.
 
 use std::future::Future;
 use std::io::{Read, Write};
@@ -66,21 +72,35 @@ pub struct Stdio {
     pub output: DuplexStream,
     /// Fires when stdin has closed (or failed).
     pub closed: oneshot::Receiver<()>,
-    /// Copies output to stdout; ends when `output` is dropped.
+    /// Copies output to stdout; ends when `output` is dropped and every
+    /// frame sent before is written.
     pub writer: tokio::task::JoinHandle<()>,
     /// Frames written to stdout beside tower-lsp's (the raw answers).
     pub replies: mpsc::UnboundedSender<Frame>,
 }
 
-/// Bytes to write to stdout, from `start` on: a whole frame.
+/// Bytes to write to stdout, from `start` on: a whole frame, or the start
+/// of one whose other bytes come through `rest`, in order, until its
+/// sender is dropped.
 pub struct Frame {
     bytes: Vec<u8>,
     start: usize,
+    rest: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
+    /// Holds one of `write_output`'s permits, given back once written.
+    permit: bool,
+    /// Not a frame: fired when every frame queued before it is written.
+    flushed: Option<oneshot::Sender<()>>,
 }
 
 impl From<Vec<u8>> for Frame {
     fn from(bytes: Vec<u8>) -> Frame {
-        Frame { bytes, start: 0 }
+        Frame {
+            bytes,
+            start: 0,
+            rest: None,
+            permit: false,
+            flushed: None,
+        }
     }
 }
 
@@ -95,8 +115,9 @@ pub fn stdio() -> Stdio {
     let (input, mut feed) = tokio::io::duplex(PIPE);
     let (output, drain) = tokio::io::duplex(PIPE);
     let (frames_tx, mut frames_rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let (replies_tx, replies_rx) = mpsc::unbounded_channel::<Frame>();
-    let replies = replies_tx.clone();
+    let permits = Arc::new(tokio::sync::Semaphore::new(QUEUED_FRAMES));
+    let replies = stdout_thread(permits.clone());
+    let replies_tx = replies.clone();
     let (closed_tx, closed) = oneshot::channel();
 
     // stdin → checked frames (a thread: it must notice the end of stdin even
@@ -122,7 +143,7 @@ pub fn stdio() -> Stdio {
         let _ = feed.shutdown().await;
     });
 
-    let writer = tokio::spawn(write_output(drain, replies_rx));
+    let writer = tokio::spawn(write_output(drain, replies.clone(), permits));
     Stdio {
         input,
         output,
@@ -132,54 +153,55 @@ pub fn stdio() -> Stdio {
     }
 }
 
-/// Frames waiting for the stdout thread at most (then the writer task
-/// waits: a client that does not read holds the server's output back, as
-/// a full pipe would).
+/// tower-lsp's frames waiting for the stdout thread at most (then the
+/// writer task waits: a client that does not read holds the server's
+/// output back, as a full pipe would).
 const QUEUED_FRAMES: usize = 16;
 /// The capacity asked for the stdout pipe (Linux's default is 64 KiB, the
 /// most an unprivileged process may ask is 1 MiB).
 const STDOUT_PIPE: libc::c_int = 1 << 20;
 
-/// Copies tower-lsp's frames and our error replies to stdout, whole, in
-/// the order chosen here; the writes themselves happen on `stdout_thread`.
-async fn write_output(drain: DuplexStream, mut replies: mpsc::UnboundedReceiver<Frame>) {
-    let (stdout, done) = stdout_thread();
+/// Copies tower-lsp's frames to the stdout thread, whole, in order, each
+/// holding one of `permits`; then waits until all are written.
+async fn write_output(
+    drain: DuplexStream,
+    stdout: mpsc::UnboundedSender<Frame>,
+    permits: Arc<tokio::sync::Semaphore>,
+) {
     let mut drain = tokio::io::BufReader::new(drain);
-    loop {
-        let frame = tokio::select! {
-            biased;
-            reply = replies.recv(), if !replies.is_closed() => match reply {
-                Some(r) => r,
-                None => continue,
-            },
-            frame = read_frame(&mut drain) => match frame {
-                Some(f) => Frame::from(f),
-                None => break,
-            },
+    while let Some(bytes) = read_frame(&mut drain).await {
+        // Closed when stdout failed.
+        let Ok(permit) = permits.acquire().await else {
+            return;
         };
-        if stdout.send(frame).await.is_err() {
-            break;
+        permit.forget();
+        let frame = Frame {
+            permit: true,
+            ..Frame::from(bytes)
+        };
+        if stdout.send(frame).is_err() {
+            return;
         }
     }
-    // Replies made after tower-lsp stopped writing still go out.
-    while let Ok(reply) = replies.try_recv() {
-        if stdout.send(reply).await.is_err() {
-            break;
-        }
+    // Replies and raw answers queued before this point still go out.
+    let (tx, flushed) = oneshot::channel();
+    let marker = Frame {
+        flushed: Some(tx),
+        ..Frame::from(Vec::new())
+    };
+    if stdout.send(marker).is_ok() {
+        let _ = flushed.await;
     }
-    drop(stdout);
-    let _ = done.await;
 }
 
 /// A thread that writes each frame it is sent to stdout with one
-/// `write_all`, straight to file descriptor 1: not through tokio's
-/// `Stdout` (which copies a frame in 2 MiB pieces to a blocking thread)
-/// nor std's (a `LineWriter`, which scans each piece for a newline). A
-/// 14 MB answer is one copy into the pipe. `done` fires once every frame
-/// sent before the sender was dropped is written (or stdout failed).
-fn stdout_thread() -> (mpsc::Sender<Frame>, oneshot::Receiver<()>) {
-    let (tx, mut rx) = mpsc::channel::<Frame>(QUEUED_FRAMES);
-    let (done_tx, done) = oneshot::channel();
+/// `write_all` (a streamed frame: one per piece), straight to file
+/// descriptor 1: not through tokio's `Stdout` (which copies a frame in
+/// 2 MiB pieces to a blocking thread) nor std's (a `LineWriter`, which
+/// scans each piece for a newline). A 14 MB answer is one copy into the
+/// pipe. Nothing else is written while a streamed frame is incomplete.
+fn stdout_thread(permits: Arc<tokio::sync::Semaphore>) -> mpsc::UnboundedSender<Frame> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Frame>();
     std::thread::Builder::new()
         .name("scholia-stdout".into())
         .spawn(move || {
@@ -194,17 +216,31 @@ fn stdout_thread() -> (mpsc::Sender<Frame>, oneshot::Receiver<()>) {
                 libc::fcntl(1, libc::F_SETPIPE_SZ, STDOUT_PIPE);
             }
             while let Some(frame) = rx.blocking_recv() {
-                if out.write_all(frame.as_bytes()).is_err() {
+                if let Some(flushed) = frame.flushed {
+                    let _ = flushed.send(());
+                    continue;
+                }
+                let mut ok = out.write_all(frame.as_bytes()).is_ok();
+                if let Some(rest) = &frame.rest {
+                    // The writer always ends its frame (or drops the sender).
+                    for piece in rest.iter() {
+                        ok = ok && out.write_all(&piece).is_ok();
+                        give_back(piece);
+                    }
+                }
+                if frame.permit {
+                    permits.add_permits(1);
+                }
+                give_back(frame.bytes);
+                if !ok {
+                    // The client is gone: the writer task stops too.
+                    permits.close();
                     break;
                 }
-                if frame.bytes.capacity() >= 1 << 20 {
-                    keep_spare(frame.bytes);
-                }
             }
-            let _ = done_tx.send(());
         })
         .expect("start the stdout thread");
-    (tx, done)
+    tx
 }
 
 /// One frame of tower-lsp's own output (well-formed by construction).
@@ -236,10 +272,29 @@ async fn read_frame(r: &mut tokio::io::BufReader<DuplexStream>) -> Option<Vec<u8
 /// The requests whose handlers may write their result straight to bytes.
 pub const RAW_METHODS: &[&str] = &["textDocument/references", "textDocument/rename"];
 
+/// What the handler of a request under `RawAnswers` made of its answer.
+enum Answered {
+    No,
+    /// A whole frame but its header, sent once the handler has succeeded.
+    Whole(Vec<u8>),
+    /// Already sent (streamed): nothing else may answer the request.
+    Streamed,
+}
+
+/// A request's id, where its frame goes, and its answer.
+struct Slot {
+    id: jsonrpc::Id,
+    out: mpsc::UnboundedSender<Frame>,
+    answered: Answered,
+}
+
 tokio::task_local! {
-    /// Where the handler of a request under `RawAnswers` leaves its
-    /// response frame (see `answer_raw`).
-    static RAW: Arc<Mutex<Option<Vec<u8>>>>;
+    /// The slot of the request whose handler runs (see `answer_raw`).
+    static RAW: Arc<Mutex<Slot>>;
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Room kept in front of a raw answer for its `Content-Length` header
@@ -247,27 +302,203 @@ tokio::task_local! {
 const HEAD: usize = 40;
 /// A successful response as tower-lsp writes it: `jsonrpc`, `result`, `id`.
 const RESULT_PREFIX: &[u8] = br#"{"jsonrpc":"2.0","result":"#;
+/// A streamed answer goes to stdout in pieces of about this many bytes.
+pub const CHUNK: usize = 1 << 20;
 
-/// Answers the current request with the JSON that `write` appends to the
-/// buffer (the result alone, as serde_json writes the value the handler
-/// would return), when the request runs under `RawAnswers`: then `Ok(true)`,
-/// and the handler returns a placeholder that is never sent. Elsewhere (a
+/// Where JSON is written: a buffer, or a `Sink` that sends what is
+/// written so far whenever the writer says a value ended (`value_done`).
+pub trait JsonOut {
+    fn buf(&mut self) -> &mut Vec<u8>;
+    /// A value ended here: the bytes so far may be sent.
+    fn value_done(&mut self) {}
+}
+
+impl JsonOut for Vec<u8> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
+/// The body of a raw answer being written. Without a promised length it
+/// is kept whole and framed at the end. With one above `CHUNK`, the
+/// header promising it goes to the stdout thread with the first piece and
+/// the rest follows piece by piece; the frame always has the promised
+/// length: padded with spaces when fewer bytes came (JSON allows trailing
+/// whitespace), cut when more came (`overflow`: then it is no answer and
+/// an error response follows).
+pub struct Sink {
+    buf: Vec<u8>,
+    /// The body's promised length, while the frame is being streamed.
+    promised: Option<usize>,
+    /// Bytes of the body handed to the stdout thread.
+    sent: usize,
+    pieces: Option<std::sync::mpsc::Sender<Vec<u8>>>,
+    out: mpsc::UnboundedSender<Frame>,
+    overflow: bool,
+    finished: bool,
+}
+
+impl JsonOut for Sink {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    fn value_done(&mut self) {
+        if self.promised.is_some() && self.buf.len() >= CHUNK {
+            self.send_piece();
+        }
+    }
+}
+
+impl Sink {
+    fn new(promised: Option<usize>, out: mpsc::UnboundedSender<Frame>) -> Sink {
+        let promised = promised.filter(|&n| n > CHUNK);
+        let mut buf = match promised {
+            Some(_) => take_piece(),
+            None => std::mem::take(&mut *lock(&SPARE)),
+        };
+        buf.clear();
+        buf.resize(HEAD, 0);
+        buf.extend_from_slice(RESULT_PREFIX);
+        Sink {
+            buf,
+            promised,
+            sent: 0,
+            pieces: None,
+            out,
+            overflow: false,
+            finished: false,
+        }
+    }
+
+    /// Sends the bytes written so far, with the header first.
+    fn send_piece(&mut self) {
+        let Some(total) = self.promised else {
+            return;
+        };
+        let head = self.pieces.is_none();
+        let from = if head { HEAD } else { 0 };
+        if self.overflow {
+            self.buf.truncate(from);
+        }
+        let len = self.buf.len() - from;
+        if self.sent + len > total {
+            self.buf.truncate(from + total - self.sent);
+            self.overflow = true;
+        }
+        self.sent += self.buf.len() - from;
+        let piece = std::mem::replace(&mut self.buf, take_piece());
+        if head {
+            let (tx, rx) = std::sync::mpsc::channel();
+            self.pieces = Some(tx);
+            let _ = self.out.send(framed(piece, total, Some(rx)));
+        } else if let Some(tx) = &self.pieces {
+            let _ = tx.send(piece);
+        }
+    }
+
+    /// Completes a streamed frame to its promised length and closes it.
+    fn end_stream(&mut self) {
+        let Some(total) = self.promised else {
+            return;
+        };
+        let from = if self.pieces.is_none() { HEAD } else { 0 };
+        let have = self.sent + self.buf.len() - from;
+        if !self.overflow && have < total {
+            self.buf.resize(self.buf.len() + total - have, b' ');
+        }
+        self.send_piece();
+        self.pieces = None;
+        self.promised = None;
+    }
+
+    /// The answer once `suffix` (the id) ends it; `None` when a streamed
+    /// frame had to be cut (more bytes than promised).
+    fn finish(mut self, suffix: &[u8]) -> Option<Answered> {
+        self.buf.extend_from_slice(suffix);
+        self.finished = true;
+        let Some(total) = self.promised else {
+            return Some(Answered::Whole(std::mem::take(&mut self.buf)));
+        };
+        let have = self.sent + self.buf.len() - if self.pieces.is_none() { HEAD } else { 0 };
+        if have != total {
+            eprintln!(
+                "scholia: internal error: an answer of {have} bytes was announced as {total} bytes"
+            );
+        }
+        self.end_stream();
+        (!self.overflow).then_some(Answered::Streamed)
+    }
+}
+
+impl Drop for Sink {
+    /// A writer that panicked after the header went out: the frame is
+    /// completed to its length (not valid JSON, the client drops it; an
+    /// error response follows), so the next frames are read right.
+    fn drop(&mut self) {
+        if !self.finished && self.pieces.is_some() {
+            self.end_stream();
+        }
+    }
+}
+
+/// Buffers of streamed pieces, given back by the stdout thread once
+/// written (fresh memory for each piece costs page faults).
+static PIECES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+const POOLED_PIECES: usize = 8;
+
+fn take_piece() -> Vec<u8> {
+    let mut buf = lock(&PIECES).pop().unwrap_or_default();
+    buf.clear();
+    // Room for the piece and the value that crosses `CHUNK`.
+    buf.reserve(CHUNK + CHUNK / 8);
+    buf
+}
+
+/// Keeps a written buffer for the next answer: a piece's, or a whole
+/// answer's when larger than the spare one.
+fn give_back(buf: Vec<u8>) {
+    let cap = buf.capacity();
+    if (CHUNK..2 * CHUNK).contains(&cap) {
+        let mut pool = lock(&PIECES);
+        if pool.len() < POOLED_PIECES {
+            pool.push(buf);
+        }
+    } else if cap >= 1 << 20 {
+        keep_spare(buf);
+    }
+}
+
+/// Answers the current request with the JSON that `write` writes (the
+/// result alone, as serde_json writes the value the handler would
+/// return, ending each value of a long list with `value_done`), when the
+/// request runs under `RawAnswers`: then `Ok(true)`, and the handler
+/// returns a placeholder that is never sent. `len` is the exact length of
+/// that JSON when known: a long answer is then streamed. Elsewhere (a
 /// method not in `RAW_METHODS`, the server driven in-process) `Ok(false)`
 /// without calling `write`: the handler returns its typed result. A panic
 /// in `write` is an internal error.
-pub fn answer_raw(write: impl FnOnce(&mut Vec<u8>)) -> jsonrpc::Result<bool> {
+pub fn answer_raw(len: Option<usize>, write: impl FnOnce(&mut Sink)) -> jsonrpc::Result<bool> {
     let Ok(slot) = RAW.try_with(Arc::clone) else {
         return Ok(false);
     };
-    let mut buf = std::mem::take(&mut *SPARE.lock().unwrap_or_else(|e| e.into_inner()));
-    buf.clear();
-    buf.resize(HEAD, 0);
-    buf.extend_from_slice(RESULT_PREFIX);
-    catch_unwind(AssertUnwindSafe(|| write(&mut buf))).map_err(|_| {
+    let (suffix, out) = {
+        let slot = lock(&slot);
+        let mut suffix = b",\"id\":".to_vec();
+        serde_json::to_writer(&mut suffix, &slot.id).expect("an id serializes");
+        suffix.push(b'}');
+        (suffix, slot.out.clone())
+    };
+    let promised = len.map(|n| RESULT_PREFIX.len() + n + suffix.len());
+    let mut sink = Sink::new(promised, out);
+    if catch_unwind(AssertUnwindSafe(|| write(&mut sink))).is_err() {
         eprintln!("scholia: internal error: writing an answer panicked");
-        jsonrpc::Error::internal_error()
-    })?;
-    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(buf);
+        return Err(jsonrpc::Error::internal_error());
+    }
+    let Some(answered) = sink.finish(&suffix) else {
+        return Err(jsonrpc::Error::internal_error());
+    };
+    lock(&slot).answered = answered;
     Ok(true)
 }
 
@@ -283,28 +514,37 @@ fn keep_spare(buf: Vec<u8>) {
     if buf.capacity() > MAX_SPARE {
         return;
     }
-    let mut spare = SPARE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut spare = lock(&SPARE);
     if buf.capacity() > spare.capacity() {
         *spare = buf;
     }
 }
 
-/// Completes a raw answer: the id, the closing brace, the header.
-fn raw_frame(mut buf: Vec<u8>, id: &jsonrpc::Id) -> Frame {
-    buf.extend_from_slice(b",\"id\":");
-    serde_json::to_writer(&mut buf, id).expect("an id serializes");
-    buf.push(b'}');
-    let head = format!("Content-Length: {}\r\n\r\n", buf.len() - HEAD);
+/// A frame of a `body`-byte body whose bytes start at `HEAD` in `buf`:
+/// the header is written in the room in front.
+fn framed(
+    mut buf: Vec<u8>,
+    body: usize,
+    rest: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
+) -> Frame {
+    let head = format!("Content-Length: {body}\r\n\r\n");
     let start = HEAD - head.len();
     buf[start..HEAD].copy_from_slice(head.as_bytes());
-    Frame { bytes: buf, start }
+    Frame {
+        bytes: buf,
+        start,
+        rest,
+        permit: false,
+        flushed: None,
+    }
 }
 
 /// tower-lsp's service with raw answers: a request of `RAW_METHODS` runs
 /// with a slot for its answer (`answer_raw`); when its handler filled it
-/// and succeeded, the frame goes to stdout from here and tower-lsp gets no
-/// response to write. Everything else (errors, cancellations, requests
-/// refused before `initialize` or after `shutdown`) passes through.
+/// and succeeded, the frame goes to stdout from here (or went already,
+/// streamed) and tower-lsp gets no response to write. Everything else
+/// (errors, cancellations, requests refused before `initialize` or after
+/// `shutdown`) passes through.
 pub struct RawAnswers<S> {
     inner: S,
     out: mpsc::UnboundedSender<Frame>,
@@ -333,20 +573,26 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        let raw = req.id().is_some() && RAW_METHODS.contains(&req.method());
+        let id = match req.id() {
+            Some(id) if RAW_METHODS.contains(&req.method()) => id.clone(),
+            _ => return Box::pin(self.inner.call(req)),
+        };
         let fut = self.inner.call(req);
-        if !raw {
-            return Box::pin(fut);
-        }
-        let slot = Arc::new(Mutex::new(None));
+        let slot = Arc::new(Mutex::new(Slot {
+            id,
+            out: self.out.clone(),
+            answered: Answered::No,
+        }));
         let out = self.out.clone();
         Box::pin(async move {
             let response = RAW.scope(slot.clone(), fut).await?;
-            let answer = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-            match (response, answer) {
-                (Some(r), Some(buf)) if r.is_ok() => {
+            let answered = std::mem::replace(&mut lock(&slot).answered, Answered::No);
+            match (response, answered) {
+                (_, Answered::Streamed) => Ok(None),
+                (Some(r), Answered::Whole(buf)) if r.is_ok() => {
+                    let body = buf.len() - HEAD;
                     // A closed stdout loses every answer alike.
-                    let _ = out.send(raw_frame(buf, r.id()));
+                    let _ = out.send(framed(buf, body, None));
                     Ok(None)
                 }
                 (response, _) => Ok(response),
@@ -847,20 +1093,142 @@ mod tests {
         assert_eq!(replies[3]["id"], 4);
     }
 
+    use tower_lsp_server::jsonrpc::Id;
+
+    /// What `answer_raw` sends for a request with this id, as the stdout
+    /// thread writes it (streamed frames assembled), and its result.
+    fn answered(
+        id: Id,
+        len: Option<usize>,
+        write: impl FnOnce(&mut Sink),
+    ) -> (jsonrpc::Result<bool>, Vec<Vec<u8>>, usize) {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let slot = Arc::new(Mutex::new(Slot {
+            id,
+            out: tx.clone(),
+            answered: Answered::No,
+        }));
+        let result = RAW.sync_scope(slot.clone(), || answer_raw(len, write));
+        // As `RawAnswers` does once the handler succeeded.
+        if let Answered::Whole(buf) = std::mem::replace(&mut lock(&slot).answered, Answered::No) {
+            let body = buf.len() - HEAD;
+            tx.send(framed(buf, body, None)).unwrap();
+        }
+        drop((slot, tx));
+        let (mut frames, mut pieces) = (Vec::new(), 0);
+        while let Ok(f) = rx.try_recv() {
+            let mut bytes = f.as_bytes().to_vec();
+            for piece in f.rest.iter().flat_map(|r| r.iter()) {
+                bytes.extend_from_slice(&piece);
+                pieces += 1;
+            }
+            frames.push(bytes);
+        }
+        (result, frames, pieces)
+    }
+
+    /// Enough values for a JSON list of more than two `CHUNK`s.
+    const LONG: usize = 3 * CHUNK / 40;
+
+    /// A list of `n` location-like values, as JSON.
+    fn list(n: usize) -> Value {
+        (0..n)
+            .map(|i| json!({"range": {"end": i}, "uri": format!("file:///x/{i}")}))
+            .collect()
+    }
+
+    /// Writes `v`'s JSON, a `value_done` after each element of a list.
+    fn write(out: &mut impl JsonOut, v: &Value) {
+        let Value::Array(items) = v else {
+            serde_json::to_writer(out.buf(), v).unwrap();
+            return;
+        };
+        out.buf().push(b'[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.buf().push(b',');
+            }
+            serde_json::to_writer(out.buf(), item).unwrap();
+            out.value_done();
+        }
+        out.buf().push(b']');
+    }
+
+    /// The length of a frame's body, as its header says, and the body.
+    fn split(frame: &[u8]) -> (usize, &[u8]) {
+        let at = find(frame, b"\r\n\r\n").unwrap();
+        let head = std::str::from_utf8(&frame[..at]).unwrap();
+        let n = head
+            .strip_prefix("Content-Length: ")
+            .unwrap()
+            .parse()
+            .unwrap();
+        (n, &frame[at + 4..])
+    }
+
     #[test]
     fn a_raw_answer_is_framed_as_tower_lsp_frames_a_response() {
-        use tower_lsp_server::jsonrpc::Id;
-        for id in [Id::Number(7), Id::String("a\"b".into()), Id::Null] {
-            let result = json!([{"range": {"end": 1}, "uri": "file:///x"}]);
-            let mut buf = vec![0; HEAD];
-            buf.extend_from_slice(RESULT_PREFIX);
-            buf.extend(serde_json::to_vec(&result).unwrap());
-            let ours = raw_frame(buf, &id);
-            let body = serde_json::to_string(&Response::from_ok(id, result)).unwrap();
-            assert_eq!(ours.as_bytes(), frame(body.as_bytes()));
+        // Small answers are sent whole; long ones are streamed when their
+        // length is known.
+        for n in [0, 1, 3, LONG] {
+            let result = list(n);
+            let exact = serde_json::to_vec(&result).unwrap().len();
+            for id in [Id::Number(7), Id::String("a\"b".into()), Id::Null] {
+                for len in [Some(exact), None] {
+                    let (ok, frames, pieces) = answered(id.clone(), len, |out| write(out, &result));
+                    assert_eq!(ok, Ok(true));
+                    // The header and a piece, then at least two more.
+                    let streamed = n == LONG && len.is_some();
+                    assert_eq!(pieces >= 2, streamed, "{n} values, length {len:?}");
+                    let body =
+                        serde_json::to_string(&Response::from_ok(id.clone(), result.clone()))
+                            .unwrap();
+                    assert_eq!(
+                        frames,
+                        [frame(body.as_bytes())],
+                        "{n} values, length {len:?}"
+                    );
+                }
+            }
         }
         // Outside `RawAnswers` the handler answers as usual.
-        assert_eq!(answer_raw(|_| unreachable!()), Ok(false));
+        assert_eq!(answer_raw(None, |_| unreachable!()), Ok(false));
+    }
+
+    #[test]
+    fn a_streamed_frame_always_has_the_length_it_announced() {
+        let result = list(LONG);
+        let exact = serde_json::to_vec(&result).unwrap().len();
+        let typed = serde_json::to_value(Response::from_ok(Id::Number(1), result.clone())).unwrap();
+        // More room announced than written: padded with spaces, still the
+        // same JSON.
+        let (ok, frames, _) = answered(Id::Number(1), Some(exact + 10), |out| write(out, &result));
+        assert_eq!(ok, Ok(true));
+        let (n, body) = split(&frames[0]);
+        assert_eq!((frames.len(), n), (1, body.len()));
+        assert!(body.ends_with(b"}          "));
+        assert_eq!(serde_json::from_slice::<Value>(body).unwrap(), typed);
+        // Less room announced than written: the frame is cut at its length,
+        // and the request is answered with an error instead.
+        let (ok, frames, _) = answered(Id::Number(1), Some(exact - 10), |out| write(out, &result));
+        assert_eq!(ok, Err(jsonrpc::Error::internal_error()));
+        let (n, body) = split(&frames[0]);
+        assert_eq!((frames.len(), n), (1, body.len()));
+        // A writer that panics once the header went out: the frame still
+        // has its length; before anything went out, nothing is sent.
+        for (len, sent) in [(Some(exact), 1), (None, 0)] {
+            let (ok, frames, _) = answered(Id::Number(1), len, |out| {
+                write(out, &list(LONG / 2));
+                panic!("a bug midway");
+            });
+            assert_eq!(ok, Err(jsonrpc::Error::internal_error()));
+            assert_eq!(frames.len(), sent);
+            if let Some(f) = frames.first() {
+                let (n, body) = split(f);
+                assert_eq!(n, body.len());
+                assert!(n > CHUNK);
+            }
+        }
     }
 
     #[test]

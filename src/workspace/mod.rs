@@ -280,11 +280,15 @@ const NO_ENTITY: u32 = u32::MAX;
 /// The mentions of a document grouped by the entity they name: the
 /// indexes (into `DocSummary::mentions`) of the mentions of `entities[k]`,
 /// in document order, are `mentions[starts[k]..starts[k + 1]]`. Mentions
-/// that name no entity uniquely are left out.
+/// that name no entity uniquely are left out. `spans` holds those
+/// mentions' spans in the same order, when every one has a span: a large
+/// references answer reads them in sequence rather than 100,000
+/// `Occurrence`s scattered over the index.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct MentionGroups {
     starts: Vec<u32>,
     mentions: Vec<u32>,
+    spans: Vec<Span>,
 }
 
 impl MentionGroups {
@@ -323,15 +327,43 @@ impl MentionGroups {
                 *at += 1;
             }
         }
-        MentionGroups { starts, mentions }
+        let mut groups = MentionGroups {
+            starts,
+            mentions,
+            spans: Vec::new(),
+        };
+        groups.copy_spans(summary);
+        groups
+    }
+
+    /// Copies the spans of the grouped mentions of `summary` (the summary
+    /// they were grouped from, or one with the same mentions moved).
+    fn copy_spans(&mut self, summary: &DocSummary) {
+        self.spans.clear();
+        let spans = self
+            .mentions
+            .iter()
+            .map(|&m| summary.mentions[m as usize].span);
+        if let Some(spans) = spans.collect::<Option<Vec<Span>>>() {
+            self.spans = spans;
+        }
+    }
+
+    fn range(&self, k: usize) -> std::ops::Range<usize> {
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
     }
 
     /// The mentions of `entities[k]`.
     fn group(&self, k: usize) -> &[u32] {
-        match (self.starts.get(k), self.starts.get(k + 1)) {
-            (Some(&a), Some(&b)) => &self.mentions[a as usize..b as usize],
-            _ => &[],
-        }
+        &self.mentions[self.range(k)]
+    }
+
+    /// Their spans, or nothing when some mention of the document has none.
+    fn spans(&self, k: usize) -> &[Span] {
+        self.spans.get(self.range(k)).unwrap_or(&[])
     }
 }
 
@@ -345,6 +377,8 @@ pub struct IndexedDoc<'a> {
     /// The indexes (into `summary.mentions`) of the mentions of the entity
     /// this document was found for, in order.
     naming: &'a [u32],
+    /// Their spans, when the index has one for each (else empty).
+    spans: &'a [Span],
     /// The cache of `path_text`.
     path_text: &'a OnceLock<Arc<str>>,
 }
@@ -364,6 +398,11 @@ impl<'a> IndexedDoc<'a> {
     pub fn mentions(&self) -> impl ExactSizeIterator<Item = &'a Occurrence> + 'a {
         let all = &self.summary.mentions;
         self.naming.iter().map(move |&m| &all[m as usize])
+    }
+
+    /// The spans of `mentions()`, in the same order, when each has one.
+    pub fn mention_spans(&self) -> Option<&'a [Span]> {
+        (self.spans.len() == self.naming.len()).then_some(self.spans)
     }
 
     /// `make(path)`, computed once per document of the index and kept:
@@ -766,6 +805,9 @@ impl Workspace {
                     Some(r) => r.groups,
                     None => MentionGroups::new(&summary, &entry.resolved, &entry.entities),
                 };
+            } else {
+                // The same mentions, maybe moved.
+                entry.groups.copy_spans(&summary);
             }
         }
         self.entries[id as usize].summary = Some(summary);
@@ -904,6 +946,7 @@ impl Workspace {
                 debug_assert_eq!(entry.entities.get(k as usize), Some(&(entity as u32)));
                 Some(IndexedDoc {
                     naming: entry.groups.group(k as usize),
+                    spans: entry.groups.spans(k as usize),
                     path: &entry.path,
                     summary: entry.summary.as_deref()?,
                     resolved: &entry.resolved,
@@ -1059,7 +1102,18 @@ mod tests {
             range: at..at + 4,
             target: at + 2..at + 3,
             has_display: false,
-            span: None,
+            // A span for all but a sixth mention, so that documents with
+            // and without spans for each mention are checked.
+            span: (at != 50).then(|| Span {
+                start: LineCol {
+                    line: 0,
+                    col: at as u32,
+                },
+                end: LineCol {
+                    line: 0,
+                    col: at as u32 + 4,
+                },
+            }),
             target_span: None,
         }
     }
@@ -1107,6 +1161,14 @@ mod tests {
                         .collect();
                     let grouped: Vec<&Occurrence> = doc.mentions().collect();
                     assert_eq!(grouped, filtered, "entity {e} in {}", doc.path.display());
+                    // Spans are kept when every mention naming an entity
+                    // has one.
+                    let spans: Option<Vec<Span>> = filtered.iter().map(|o| o.span).collect();
+                    let all = (doc.summary.mentions.iter())
+                        .filter(|o| (0..4).any(|e| doc.names_entity(o.index, e)))
+                        .all(|o| o.span.is_some());
+                    let expected = if all { spans } else { None };
+                    assert_eq!(doc.mention_spans().map(<[Span]>::to_vec), expected);
                     assert!(!grouped.is_empty());
                 }
             }
@@ -1130,6 +1192,10 @@ mod tests {
             for o in &mut moved.mentions {
                 o.range.start += 1;
                 o.range.end += 1;
+                if let Some(span) = &mut o.span {
+                    span.start.col += 1;
+                    span.end.col += 1;
+                }
             }
             ws.set_doc(path.clone(), moved);
             check(&ws);

@@ -9,6 +9,7 @@ use super::super::convert;
 use crate::ide::Location;
 use crate::ide::references::{self, FileLocations, Ranges, Target};
 use crate::lsp::state::State;
+use crate::lsp::transport::JsonOut;
 use crate::workspace::{Document, Span};
 
 pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabilities) {
@@ -58,10 +59,48 @@ fn lsp_range(span: Span) -> lsp::Range {
     )
 }
 
+/// Answers above this many locations are converted on two threads.
+const SPLIT_ABOVE: usize = 20_000;
+
 impl Answer {
     /// A range the index has a span for needs no conversion; the others
-    /// are converted from the open document's text (or the file's).
+    /// are converted from the open document's text (or the file's). A
+    /// large answer is converted in two halves at once (the loads of
+    /// 100,000 mentions from all over the index are most of its cost),
+    /// and the halves joined in order.
     fn of(s: &State, found: Vec<FileLocations>) -> Answer {
+        let total: usize = found.iter().map(|f| f.ranges.len()).sum();
+        if total <= SPLIT_ABOVE {
+            return Answer::of_part(s, &found);
+        }
+        // The first file of the second half: where half the locations are.
+        let mut seen = 0;
+        let mid = found
+            .iter()
+            .position(|f| {
+                seen += f.ranges.len();
+                seen > total / 2
+            })
+            .unwrap_or(found.len());
+        let (a, b) = found.split_at(mid);
+        let (mut first, second) = std::thread::scope(|scope| {
+            let second = std::thread::Builder::new()
+                .name("scholia-answer".into())
+                .spawn_scoped(scope, || Answer::of_part(s, b));
+            let first = Answer::of_part(s, a);
+            match second {
+                Ok(second) => (first, second.join()),
+                // No thread to be had: the second half here too.
+                Err(_) => (first, Ok(Answer::of_part(s, b))),
+            }
+        });
+        let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        first.files.extend(second.files);
+        first.ranges.extend(second.ranges);
+        first
+    }
+
+    fn of_part(s: &State, found: &[FileLocations]) -> Answer {
         let mut files = Vec::with_capacity(found.len());
         let mut ranges = Vec::with_capacity(found.iter().map(|f| f.ranges.len()).sum());
         for file in found {
@@ -73,21 +112,13 @@ impl Answer {
                 continue;
             }
             let before = ranges.len();
-            // A closed document of the index: a span for every mention.
-            if let Ranges::Mentions(doc) = &file.ranges {
-                let mut spans = true;
-                for o in doc.mentions() {
-                    let Some(span) = o.span else {
-                        spans = false;
-                        break;
-                    };
-                    ranges.push(lsp_range(span));
-                }
-                if spans {
-                    files.push((uri, ranges.len() - before));
-                    continue;
-                }
-                ranges.truncate(before);
+            // A document of the index with a span for every mention.
+            if let Ranges::Mentions(doc) = &file.ranges
+                && let Some(spans) = doc.mention_spans()
+            {
+                ranges.extend(spans.iter().map(|&span| lsp_range(span)));
+                files.push((uri, ranges.len() - before));
+                continue;
             }
             let doc = s.open.get(file.path.as_ref()).and_then(|f| f.doc.as_ref());
             for (range, span) in file.ranges.iter() {
@@ -135,34 +166,40 @@ impl Answer {
         out
     }
 
-    /// The JSON of `locations()` written straight to `out`, byte for byte
-    /// what tower-lsp writes for them.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        // The exact length, so that a buffer kept from a previous answer
-        // is used as it is when large enough (`transport::answer_raw`).
+    /// The exact length of `write_json`'s bytes.
+    pub fn json_len(&self) -> usize {
+        let d = convert::json::digits;
         let digits: usize = self
             .ranges
             .iter()
-            .map(|r| {
-                let d = convert::json::digits;
-                d(r.start.line) + d(r.start.character) + d(r.end.line) + d(r.end.character)
-            })
+            .map(|r| d(r.start.line) + d(r.start.character) + d(r.end.line) + d(r.end.character))
             .sum();
         let uris: usize = self.files.iter().map(|(u, n)| n * u.len()).sum();
-        out.reserve(2 + self.ranges.len() * convert::json::LOCATION_KEYS + uris + digits);
-        out.push(b'[');
+        // Brackets, and a comma between two locations.
+        let commas = self.ranges.len().saturating_sub(1);
+        let keys = convert::json::LOCATION_KEYS - 1;
+        2 + commas + self.ranges.len() * keys + uris + digits
+    }
+
+    /// The JSON of `locations()` written straight to `out`, byte for byte
+    /// what tower-lsp writes for them, each location a value of its own
+    /// (a streamed answer may be sent between two).
+    pub fn write_json(&self, out: &mut impl JsonOut) {
+        out.buf().push(b'[');
         let mut ranges = self.ranges.iter();
+        let mut first = true;
         for (uri, n) in &self.files {
             for r in ranges.by_ref().take(*n) {
-                convert::json::location(out, uri.as_bytes(), r);
-                out.push(b',');
+                let buf = out.buf();
+                if !first {
+                    buf.push(b',');
+                }
+                first = false;
+                convert::json::location(buf, uri.as_bytes(), r);
+                out.value_done();
             }
         }
-        // The comma after the last location, if any, becomes the bracket.
-        match out.last_mut() {
-            Some(last @ b',') => *last = b']',
-            _ => out.push(b']'),
-        }
+        out.buf().push(b']');
     }
 }
 
@@ -198,6 +235,7 @@ mod tests {
         for a in answers {
             let mut ours = Vec::new();
             a.write_json(&mut ours);
+            assert_eq!(ours.len(), a.json_len());
             // What tower-lsp writes: through a `Value`, then bytes.
             let value = serde_json::to_value(a.locations()).unwrap();
             assert_eq!(ours, serde_json::to_vec(&value).unwrap());

@@ -8,6 +8,7 @@ use tower_lsp_server::ls_types as lsp;
 use super::super::convert;
 use crate::ide::rename::{self, Renameable};
 use crate::lsp::state::State;
+use crate::lsp::transport::JsonOut;
 
 pub fn register(caps: &mut lsp::ServerCapabilities, client: &lsp::ClientCapabilities) {
     let prepare = client
@@ -127,7 +128,8 @@ impl Edits {
     /// The JSON of `workspace_edit()` written straight to `out`, byte for
     /// byte what tower-lsp writes for it (files sorted by URI, as `rename`
     /// leaves them).
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    pub fn write_json(&self, out: &mut impl JsonOut) {
+        let out = out.buf();
         let total: usize = self
             .files
             .iter()
