@@ -1,7 +1,7 @@
 //! `textDocument/references`: from a document (footnote, mention, citation)
 //! or from a registry/bibliography file (the entry at the cursor).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tower_lsp_server::ls_types as lsp;
 
@@ -62,6 +62,30 @@ fn lsp_range(span: Span) -> lsp::Range {
 /// Answers above this many locations are converted on two threads.
 const SPLIT_ABOVE: usize = 20_000;
 
+/// Runs `a` here and `b` at once on a thread kept for the purpose (the
+/// halves of a large answer; one thread, so that the CPU time of requests
+/// stays countable per process and no thread is started per request).
+/// Without that thread, both run here. A panic in `b` is resumed here.
+fn both<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    static HELPER: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let helper = HELPER.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "scholia-answer".into())
+            .build()
+            .ok()
+    });
+    let Some(helper) = helper else {
+        return (a(), b());
+    };
+    let mut second = None;
+    let first = helper.in_place_scope(|scope| {
+        scope.spawn(|_| second = Some(b()));
+        a()
+    });
+    (first, second.expect("the scope waits for its work"))
+}
+
 impl Answer {
     /// A range the index has a span for needs no conversion; the others
     /// are converted from the open document's text (or the file's). A
@@ -83,18 +107,7 @@ impl Answer {
             })
             .unwrap_or(found.len());
         let (a, b) = found.split_at(mid);
-        let (mut first, second) = std::thread::scope(|scope| {
-            let second = std::thread::Builder::new()
-                .name("scholia-answer".into())
-                .spawn_scoped(scope, || Answer::of_part(s, b));
-            let first = Answer::of_part(s, a);
-            match second {
-                Ok(second) => (first, second.join()),
-                // No thread to be had: the second half here too.
-                Err(_) => (first, Ok(Answer::of_part(s, b))),
-            }
-        });
-        let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (mut first, second) = both(|| Answer::of_part(s, a), || Answer::of_part(s, b));
         first.files.extend(second.files);
         first.ranges.extend(second.ranges);
         first
