@@ -13,6 +13,16 @@ pub enum Encoding {
     Utf32,
 }
 
+/// The largest character boundary of `text` at or before `i` (at most
+/// `text.len()`).
+pub fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 impl Encoding {
     /// Width of `c` in this encoding's units.
     pub fn width(self, c: char) -> usize {
@@ -106,10 +116,7 @@ impl LineIndex {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
         let range = self.line_range(text, line).unwrap_or(offset..offset);
-        let mut end = offset.min(range.end);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = floor_char_boundary(text, offset.min(range.end));
         let col = enc.len(&text[range.start..end]);
         LineCol {
             line: line as u32,
@@ -231,14 +238,8 @@ mod tests {
         ) {
             // Long texts, so that the block comparison is exercised.
             let old = base.repeat(repeat);
-            let mut start = at.min(old.len());
-            while !old.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + removed).min(old.len());
-            while !old.is_char_boundary(end) {
-                end -= 1;
-            }
+            let start = floor_char_boundary(&old, at.min(old.len()));
+            let end = floor_char_boundary(&old, (start + removed).min(old.len()));
             let mut new = old.clone();
             new.replace_range(start..end, &inserted);
             proptest::prop_assert_eq!(Edit::between(&old, &new), edit_by_bytes(&old, &new));

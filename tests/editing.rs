@@ -675,6 +675,12 @@ fn a_streamed_answer_equals_the_typed_one_and_the_next_frames_follow() {
             )
             .unwrap();
         assert!(hover["contents"].to_string().contains("Stalin"), "{hover}");
+        // A length announced wrong would be padded or cut, and logged.
+        assert!(
+            !client.stderr().contains("internal error"),
+            "{}",
+            client.stderr()
+        );
         answers.push(refs.to_string().replace(&uri_of(&dir.path), "ROOT"));
     }
     assert!(

@@ -101,7 +101,7 @@ pub struct Completion {
 /// completion context.
 pub fn completion(doc: &Document, ws: &Workspace, offset: usize) -> Option<Completion> {
     let text = doc.text.as_str();
-    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
     let in_front_matter = doc
         .model
         .front_matter
@@ -127,13 +127,6 @@ pub fn completion(doc: &Document, ws: &Workspace, offset: usize) -> Option<Compl
         } if !in_front_matter => Some(footnotes(doc, &text[typed], replace, closed)),
         Context::Footnote { .. } => None,
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// The start of the line holding `offset` (after `\n` or `\r`).

@@ -162,10 +162,7 @@ pub fn positions(
                 (line, range.clone(), range.start, 0)
             }
         };
-        let mut end = o.min(range.end).max(reached);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = crate::text::floor_char_boundary(text, o.min(range.end).max(reached));
         let end = end.max(reached);
         let col = col + enc.len(&text[reached..end]) as u32;
         out.insert(offset, lsp::Position::new(cur_line as u32, col));

@@ -88,7 +88,8 @@ pub struct Frame {
     rest: Option<std::sync::mpsc::Receiver<Vec<u8>>>,
     /// Holds one of `write_output`'s permits, given back once written.
     permit: bool,
-    /// Not a frame: fired when every frame queued before it is written.
+    /// Fired once this frame is written (`write_output` sends an empty
+    /// one last, to know that every frame before it is out).
     flushed: Option<oneshot::Sender<()>>,
 }
 
@@ -216,10 +217,6 @@ fn stdout_thread(permits: Arc<tokio::sync::Semaphore>) -> mpsc::UnboundedSender<
                 libc::fcntl(1, libc::F_SETPIPE_SZ, STDOUT_PIPE);
             }
             while let Some(frame) = rx.blocking_recv() {
-                if let Some(flushed) = frame.flushed {
-                    let _ = flushed.send(());
-                    continue;
-                }
                 let mut ok = out.write_all(frame.as_bytes()).is_ok();
                 if let Some(rest) = &frame.rest {
                     // The writer always ends its frame (or drops the sender).
@@ -230,6 +227,9 @@ fn stdout_thread(permits: Arc<tokio::sync::Semaphore>) -> mpsc::UnboundedSender<
                 }
                 if frame.permit {
                     permits.add_permits(1);
+                }
+                if let Some(flushed) = frame.flushed {
+                    let _ = flushed.send(());
                 }
                 give_back(frame.bytes);
                 if !ok {
@@ -371,13 +371,24 @@ impl Sink {
         }
     }
 
+    /// Where the body starts in `buf`: after the room for the header
+    /// until the header is sent.
+    fn body_start(&self) -> usize {
+        if self.pieces.is_none() { HEAD } else { 0 }
+    }
+
+    /// The body's bytes sent or written so far.
+    fn body_len(&self) -> usize {
+        self.sent + self.buf.len() - self.body_start()
+    }
+
     /// Sends the bytes written so far, with the header first.
     fn send_piece(&mut self) {
         let Some(total) = self.promised else {
             return;
         };
         let head = self.pieces.is_none();
-        let from = if head { HEAD } else { 0 };
+        let from = self.body_start();
         if self.overflow {
             self.buf.truncate(from);
         }
@@ -402,8 +413,7 @@ impl Sink {
         let Some(total) = self.promised else {
             return;
         };
-        let from = if self.pieces.is_none() { HEAD } else { 0 };
-        let have = self.sent + self.buf.len() - from;
+        let have = self.body_len();
         if !self.overflow && have < total {
             self.buf.resize(self.buf.len() + total - have, b' ');
         }
@@ -420,7 +430,7 @@ impl Sink {
         let Some(total) = self.promised else {
             return Some(Answered::Whole(std::mem::take(&mut self.buf)));
         };
-        let have = self.sent + self.buf.len() - if self.pieces.is_none() { HEAD } else { 0 };
+        let have = self.body_len();
         if have != total {
             eprintln!(
                 "scholia: internal error: an answer of {have} bytes was announced as {total} bytes"

@@ -816,14 +816,8 @@ fn json_error_offset(text: &str, error: &serde_json::Error) -> usize {
             .nth(error.line() - 2)
             .map_or(text.len(), |(i, _)| i + 1)
     };
-    let at = (line_start + error.column())
-        .saturating_sub(1)
-        .min(text.len());
-    let mut at = at;
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
+    let at = (line_start + error.column()).saturating_sub(1);
+    crate::text::floor_char_boundary(text, at)
 }
 
 fn json_type(value: &Value) -> &'static str {

@@ -338,14 +338,15 @@ impl MentionGroups {
 
     /// Copies the spans of the grouped mentions of `summary` (the summary
     /// they were grouped from, or one with the same mentions moved).
+    /// On the keystroke path: the buffer is reused.
     fn copy_spans(&mut self, summary: &DocSummary) {
         self.spans.clear();
-        let spans = self
-            .mentions
-            .iter()
-            .map(|&m| summary.mentions[m as usize].span);
-        if let Some(spans) = spans.collect::<Option<Vec<Span>>>() {
-            self.spans = spans;
+        for &m in &self.mentions {
+            let Some(span) = summary.mentions[m as usize].span else {
+                self.spans.clear();
+                return;
+            };
+            self.spans.push(span);
         }
     }
 

@@ -1196,14 +1196,8 @@ mod tests {
                 names.iter().enumerate().map(|(i, n)| entity(i, n)).collect();
             let registry = Registry::from_entities(entities);
             let old = text.concat();
-            let mut start = at.index(old.len() + 1);
-            while !old.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + removed).min(old.len());
-            while !old.is_char_boundary(end) {
-                end -= 1;
-            }
+            let start = crate::text::floor_char_boundary(&old, at.index(old.len() + 1));
+            let end = crate::text::floor_char_boundary(&old, (start + removed).min(old.len()));
             let mut new = old.clone();
             new.replace_range(start..end, &inserted.concat());
             let edit = Edit::between(&old, &new);
