@@ -234,7 +234,14 @@ const ROWS: &[Row] = &[
         200.0,
     ),
     row("lsp.open_large", "first diagnostics after `didOpen` (1 MB)"),
-    row("lsp.index_end", "`$/progress` end, after `initialized`"),
+    row(
+        "lsp.load_end",
+        "`$/progress` end of the workspace load, after `initialized`",
+    ),
+    row(
+        "lsp.index_end",
+        "`$/progress` end of the indexing, after `initialized`",
+    ),
     max(
         "lsp.all_refs",
         "`references` sees every file, after `initialized`",
@@ -261,6 +268,10 @@ const ROWS: &[Row] = &[
         20.0,
     ),
     row("lsp.refs_size", "  size of the references answers"),
+    row(
+        "lsp.refs_large",
+        "  answers above 50,000 locations (median / p90 / max)",
+    ),
     row("lsp.rename", "rename of an entity id (median / p99)"),
     row(
         "lsp.refs_hub",
@@ -510,6 +521,19 @@ fn is_progress(v: &Value, kind: &str) -> bool {
     v["method"] == "$/progress" && v["params"]["value"]["kind"] == kind
 }
 
+/// The server's progress tokens: the workspace load (shown only when it is
+/// slow) and the indexing that follows it.
+const LOAD_TOKEN: &str = "scholia/load/";
+const INDEX_TOKEN: &str = "scholia/index/";
+
+/// The end of a progress whose token starts with `token`.
+fn is_progress_end(v: &Value, token: &str) -> bool {
+    is_progress(v, "end")
+        && v["params"]["token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(token))
+}
+
 fn bench_lsp(o: &Opts, c: &Corpus, res: &mut Results) -> Result<(), String> {
     let results_dir = o.bin.parent().unwrap_or(Path::new(".")).join("bench-logs");
     std::fs::create_dir_all(&results_dir).map_err(|e| format!("{e}"))?;
@@ -572,7 +596,7 @@ fn lsp_session(
     let small_uri = uri(&c.open_small);
     let first = open_doc(client, &c.open_small, &small_text)?;
     client.pump();
-    let ended_before = client.take(|v| is_progress(v, "end"));
+    let ended_before = client.take(|v| is_progress_end(v, INDEX_TOKEN));
     let note = if ended_before.is_empty() {
         "index still being built"
     } else {
@@ -618,7 +642,9 @@ fn lsp_session(
     put("lsp.all_refs", V::Secs(all_seen.as_secs_f64()));
     let end = match progress_end {
         Some(m) => Some(m),
-        None => client.wait_for(TIMEOUT, |v| is_progress(v, "end")).ok(),
+        None => client
+            .wait_for(TIMEOUT, |v| is_progress_end(v, INDEX_TOKEN))
+            .ok(),
     };
     match end {
         Some(m) => put(
@@ -626,6 +652,14 @@ fn lsp_session(
             V::Secs((m.at - t_initialized).as_secs_f64()),
         ),
         None => put("lsp.index_end", V::Text("no $/progress".into())),
+    }
+    // The load reports progress only when it is slow (a large workspace).
+    match client.take(|v| is_progress_end(v, LOAD_TOKEN)).first() {
+        Some(m) => put(
+            "lsp.load_end",
+            V::Secs((m.at - t_initialized).as_secs_f64()),
+        ),
+        None => put("lsp.load_end", V::Text("none (a fast load)".into())),
     }
     // Let the republished diagnostics of the finished index go by.
     std::thread::sleep(Duration::from_millis(300));
@@ -757,6 +791,28 @@ fn lsp_session(
                 "median answer {m} locations ({} ms); slowest {n} ({} ms)",
                 ms(med.as_secs_f64() * 1e3),
                 ms(slow.as_secs_f64() * 1e3)
+            )),
+        );
+    }
+    // The large answers, which set the p99 when the opened document names
+    // the most mentioned entities.
+    let large: Vec<f64> = sizes
+        .iter()
+        .filter(|&&(_, n)| n > 50_000)
+        .map(|(took, _)| took.as_secs_f64() * 1e3)
+        .collect();
+    if !large.is_empty() {
+        let at =
+            |q: f64| large[((q * large.len() as f64).ceil() as usize).clamp(1, large.len()) - 1];
+        put(
+            "lsp.refs_large",
+            V::Text(format!(
+                "{} of {}: {} / {} / {} ms",
+                large.len(),
+                sizes.len(),
+                ms(at(0.5)),
+                ms(at(0.9)),
+                ms(at(1.0))
             )),
         );
     }
