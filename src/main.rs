@@ -13,10 +13,10 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Memory the process frees stays with the allocator for reuse instead of
 /// going back to the system a second later (mimalloc's default). Giving it
 /// back ran inside whichever request came next, with the page faults of
-/// taking it again: the hover p99 on the archive was 2.1–2.7 ms with it,
-/// 0.5–1.0 ms without (BENCHMARKS.md, "Freed memory kept"); the cost is
-/// about 35 MB more resident memory after the peak. `MIMALLOC_PURGE_DELAY`
-/// in the environment still decides when it is set.
+/// taking it again: over ten alternated benchmark runs on the archive the
+/// hover p99 was 2.06 ms with it and 1.01 ms without (medians; BENCHMARKS.md,
+/// session 6); the cost is about 35 MB more resident memory after the
+/// peak. `MIMALLOC_PURGE_DELAY` in the environment still decides when set.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets an option of the allocator, which any thread may do
