@@ -96,6 +96,9 @@ pub fn entity_card(ws: &Workspace, index: usize) -> String {
         e.id,
         if n == 1 { "" } else { "s" }
     ));
+    if ws.indexing {
+        out.push_str(" so far (the workspace is being indexed)");
+    }
     out
 }
 
@@ -129,4 +132,35 @@ fn citation(ws: &Workspace, c: &Citation, only: Option<&str>) -> String {
         })
         .collect();
     parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::text::Encoding;
+    use crate::workspace::{DocSummary, Registry};
+
+    /// The card's document count says when the index is still being built.
+    #[test]
+    fn the_mention_count_is_marked_partial_while_the_workspace_is_indexed() {
+        let mut ws = Workspace::detached();
+        ws.registry = Registry::from_entities(vec![Entity::person("mao", "Mao Zedong", &[])]);
+        let doc = Document::scan(PathBuf::from("/w/a.scholia"), "[[mao]] spoke.\n".into());
+        let other = Document::scan(PathBuf::from("/w/b.scholia"), "[[Mao Zedong]]\n".into());
+        ws.set_doc(doc.path.clone(), DocSummary::of(&doc));
+        ws.set_doc(
+            other.path.clone(),
+            DocSummary::indexed(&other, Encoding::Utf16),
+        );
+        let card = |ws: &Workspace| hover(&doc, ws, 3).expect("a card").markdown;
+        let last_line = |s: String| s.lines().last().unwrap_or_default().to_string();
+        assert_eq!(last_line(card(&ws)), "`mao` · mentioned in 2 documents");
+        ws.indexing = true;
+        assert_eq!(
+            last_line(card(&ws)),
+            "`mao` · mentioned in 2 documents so far (the workspace is being indexed)"
+        );
+    }
 }

@@ -65,8 +65,6 @@ pub struct State {
     pub watch_registration: bool,
     /// The client's workspace folders.
     pub roots: Vec<PathBuf>,
-    /// Roots whose document index is being built in the background.
-    pub indexing: Vec<PathBuf>,
     /// Workspaces being loaded off the lock (see `begin_load`), by root.
     pub loading: BTreeMap<PathBuf, Loading>,
     /// Counter for `Loading::generation`.
@@ -226,10 +224,9 @@ impl State {
                 ws.set_doc(path.clone(), DocSummary::of(doc));
             }
         }
+        // Its documents are indexed next, in the background.
+        ws.indexing = true;
         self.workspaces.insert(job.root.clone(), ws);
-        if !self.indexing.contains(&job.root) {
-            self.indexing.push(job.root.clone());
-        }
         Some(docs)
     }
 
@@ -275,8 +272,9 @@ impl State {
     /// documents still being indexed in the background: an answer about
     /// the whole workspace (a rename) would miss the files not indexed yet.
     pub fn is_incomplete(&self, path: &Path) -> bool {
-        self.root_of(path)
-            .is_some_and(|(root, loading)| loading || self.indexing.contains(root))
+        self.root_of(path).is_some_and(|(root, loading)| {
+            loading || self.workspaces.get(root).is_some_and(|w| w.indexing)
+        })
     }
 
     /// True for an open document whose workspace is loading and not yet
@@ -321,13 +319,13 @@ impl State {
     /// Records the summaries of documents indexed in the background; open
     /// documents keep the editor's version.
     pub fn finish_index(&mut self, root: &Path, summaries: Vec<(PathBuf, DocSummary)>) {
-        self.indexing.retain(|r| r != root);
         // Wakes the requests waiting for a complete index (a rename), once
         // the summaries below are in: they wait for the lock.
         self.loads.send_modify(|n| *n += 1);
         let Some(ws) = self.workspaces.get_mut(root) else {
             return;
         };
+        ws.indexing = false;
         // One by one on this thread: `set_docs` would resolve on rayon's
         // pool, which runs at nice 10 here, while the lock is held.
         for (path, summary) in summaries {
@@ -611,10 +609,9 @@ impl State {
     fn check(&self, doc: &Document, ws: &Workspace) -> Vec<diagnostics::Diagnostic> {
         let mut out = diagnostics::check_local(doc, ws);
         let loading = self.is_loading(&doc.path);
-        let indexing = ws.root.as_ref().is_some_and(|r| self.indexing.contains(r));
         let original_unknown =
             || workspace::translation_target(doc).is_some_and(|t| !ws.docs.contains_key(&t));
-        let wait = loading || (indexing && original_unknown());
+        let wait = loading || (ws.indexing && original_unknown());
         if !wait {
             out.extend(diagnostics::check_translation(doc, ws));
         }

@@ -231,6 +231,9 @@ pub struct Workspace {
     pub docs: BTreeMap<PathBuf, Arc<DocSummary>>,
     /// Column unit of the spans kept for closed documents.
     pub encoding: Encoding,
+    /// Documents are still being added in the background (the server's
+    /// indexing after a load): what the index counts is partial.
+    pub indexing: bool,
     /// Path → document id (an index into `entries`). Ids are never reused:
     /// a removed document keeps its id, and gets it back if it returns.
     ids: HashMap<PathBuf, u32>,
