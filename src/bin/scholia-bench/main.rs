@@ -96,18 +96,19 @@ struct Stats {
     cpu: Option<f64>,
 }
 
+/// The `q` quantile (nearest rank) of sorted, non-empty figures.
+fn nearest_rank(sorted: &[f64], q: f64) -> f64 {
+    sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
 /// Median and p99 (nearest rank) in milliseconds.
 fn stats(samples: &[Duration]) -> Stats {
     let mut ms: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1e3).collect();
     ms.sort_by(f64::total_cmp);
-    let rank = |q: f64| {
-        let i = ((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1;
-        ms[i]
-    };
     Stats {
         n: ms.len(),
-        median: rank(0.5),
-        p99: rank(0.99),
+        median: nearest_rank(&ms, 0.5),
+        p99: nearest_rank(&ms, 0.99),
         cpu: None,
     }
 }
@@ -795,15 +796,14 @@ fn lsp_session(
         );
     }
     // The large answers, which set the p99 when the opened document names
-    // the most mentioned entities.
+    // the most mentioned entities (`sizes` is sorted by time).
     let large: Vec<f64> = sizes
         .iter()
         .filter(|&&(_, n)| n > 50_000)
         .map(|(took, _)| took.as_secs_f64() * 1e3)
         .collect();
     if !large.is_empty() {
-        let at =
-            |q: f64| large[((q * large.len() as f64).ceil() as usize).clamp(1, large.len()) - 1];
+        let at = |q: f64| nearest_rank(&large, q);
         put(
             "lsp.refs_large",
             V::Text(format!(
