@@ -1,6 +1,7 @@
 //! scholia: a language server and checker for annotated, translated archival
 //! documents. See ARCHITECTURE.md for the map of the layers.
 
+pub mod base;
 pub mod cli;
 pub mod diagnostics;
 pub mod ide;

@@ -205,6 +205,11 @@ impl Edit {
     }
 }
 
+/// Length of a byte-order mark at the start of `text` (0 or 3).
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use scholia::diagnostics::{self, Diagnostic};
+use scholia::base::Diagnostic;
+use scholia::diagnostics;
 use scholia::text::{Encoding, LineIndex};
 use scholia::workspace::{DocSummary, Document, Workspace};
 

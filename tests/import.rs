@@ -15,7 +15,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use expect_test::{ExpectFile, expect, expect_file};
-use scholia::diagnostics::Code;
+use scholia::base::Code;
 use scholia::workspace::Document;
 
 // ── helpers ────────────────────────────────────────────────────────────────

@@ -568,7 +568,7 @@ fn two_hundred_thousand_entries() {
     assert!(
         diags
             .iter()
-            .all(|(_, d)| d.code == scholia::diagnostics::Code::AliasConflict)
+            .all(|(_, d)| d.code == scholia::base::Code::AliasConflict)
     );
 
     let e = registry.index_of("e123457").unwrap();

@@ -6,7 +6,8 @@
 
 use std::path::PathBuf;
 
-use scholia::diagnostics::{self, Code};
+use scholia::base::Code;
+use scholia::diagnostics;
 use scholia::workspace::{Document, Workspace};
 
 fn doc(text: &str) -> Document {

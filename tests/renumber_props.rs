@@ -22,7 +22,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use scholia::diagnostics::{Code, check_local};
+use scholia::base::Code;
+use scholia::diagnostics::check_local;
 use scholia::ide::code_actions::{self, Action, ActionKind};
 use scholia::ide::renumber::{self, NoRenumbering};
 use scholia::syntax::Model;

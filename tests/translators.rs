@@ -13,7 +13,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use scholia::diagnostics::{self, Code};
+use scholia::base::Code;
+use scholia::diagnostics;
 use scholia::ide::locator_fix::locator_fix;
 use scholia::report::{
     self, CitationStatus, Presence, TranslationReport, numbers::NumberKind, render_markdown,
@@ -244,7 +245,7 @@ fn variants_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagnostics/variants")
 }
 
-fn check(doc: &Document, ws: &Workspace) -> Vec<diagnostics::Diagnostic> {
+fn check(doc: &Document, ws: &Workspace) -> Vec<scholia::base::Diagnostic> {
     diagnostics::check(doc, ws)
 }
 
@@ -320,7 +321,7 @@ fn the_lint_level_switches_ambiguous_locator_off() {
         .unwrap();
     ws.config
         .lints
-        .set(Code::AmbiguousLocator, diagnostics::Level::Off);
+        .set(Code::AmbiguousLocator, scholia::base::Level::Off);
     assert!(
         check(doc, &ws)
             .iter()

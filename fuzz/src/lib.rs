@@ -7,7 +7,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use scholia::diagnostics::{self, Diagnostic};
+use scholia::base::Diagnostic;
+use scholia::diagnostics;
 use scholia::ide;
 use scholia::syntax::Model;
 use scholia::workspace::{Bibliography, Document, Workspace};

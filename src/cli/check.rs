@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::Format;
-use crate::diagnostics::{self, Diagnostic, Lints};
+use crate::base::{Diagnostic, Lints};
+use crate::diagnostics;
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
@@ -206,7 +207,7 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
                     Ok(t) => t,
                     Err(message) => {
                         let report = report_it.then(|| {
-                            let d = Diagnostic::new(diagnostics::Code::Io, 0..0, message);
+                            let d = Diagnostic::new(crate::base::Code::Io, 0..0, message);
                             Report::new(path.clone(), "", &LineIndex::new(""), vec![d], &lints)
                         });
                         return Checked {

@@ -11,7 +11,8 @@ use crate::syntax::model::Place;
 use crate::workspace::registry::NameMatch;
 use crate::workspace::{Document, Resolution, Workspace};
 
-use super::{Code, Diagnostic};
+use super::resolved::{Resolved, resolve_mentions};
+use crate::base::{Code, Diagnostic};
 
 /// Every diagnostic of `doc`, severities as the workspace's `[lint]` says.
 pub fn check(doc: &Document, ws: &Workspace) -> Vec<Diagnostic> {
@@ -27,7 +28,7 @@ pub fn finish(out: &mut Vec<Diagnostic>, ws: &Workspace) {
 }
 
 /// `finish` with these `[lint]` levels.
-pub fn finish_with(out: &mut Vec<Diagnostic>, lints: &super::Lints) {
+pub fn finish_with(out: &mut Vec<Diagnostic>, lints: &crate::base::Lints) {
     lints.apply(out);
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
@@ -215,23 +216,6 @@ fn sources(doc: &Document, ws: &Workspace, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// Mention target → its resolution in the registry.
-pub(super) type Resolved<'d> = HashMap<&'d str, Resolution, Fast>;
-
-/// The resolution of every distinct mention target of `doc`. Most mentions
-/// repeat a target (a 1 MB document: ≈ 6,000 mentions of a few hundred
-/// targets): each is resolved once, for `unknown-entity`,
-/// `ambiguous-entity` and `inconsistent-variant` alike.
-fn resolve_mentions<'d>(doc: &'d Document, ws: &Workspace) -> Resolved<'d> {
-    let mut resolved = Resolved::default();
-    for mention in &doc.model.mentions {
-        resolved
-            .entry(mention.target.as_str())
-            .or_insert_with(|| ws.registry.resolve(&mention.target));
-    }
-    resolved
 }
 
 fn entities(doc: &Document, ws: &Workspace, resolved: &Resolved<'_>, out: &mut Vec<Diagnostic>) {

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::workspace::{BibEntry, Document, Workspace};
 
-use super::{Code, Diagnostic};
+use crate::base::{Code, Diagnostic};
 
 /// The length of a leading `l.` or `ll.` label of a locator, with what
 /// replaces it.

@@ -1,13 +1,14 @@
 //! Every check of SPEC §5. The CLI and the server call the same functions.
 
 mod checks;
-mod code;
 mod locators;
+mod resolved;
 mod variants;
 
 pub use checks::{check, check_local, check_translation, finish, finish_with, plain_names};
-pub use code::{Code, Diagnostic, Level, Lints, Severity};
 pub use locators::{is_archival, line_label};
+
+use crate::base::Diagnostic;
 
 /// The `ambiguous-locator` diagnostics of a document (for its quick fix).
 pub fn ambiguous_locators(

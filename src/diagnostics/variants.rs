@@ -27,7 +27,7 @@ use std::ops::Range;
 use crate::workspace::registry::NameMatch;
 use crate::workspace::{Document, Entity, Resolution, Workspace};
 
-use super::{Code, Diagnostic};
+use crate::base::{Code, Diagnostic};
 
 /// The system of a `name` that no variant spells: the registry's own.
 const NAME_SYSTEM: &str = "";
@@ -166,7 +166,7 @@ fn join_and(items: &[String]) -> String {
 pub(super) fn check(
     doc: &Document,
     ws: &Workspace,
-    resolved: &super::checks::Resolved<'_>,
+    resolved: &super::resolved::Resolved<'_>,
     names: &[&NameMatch],
     out: &mut Vec<Diagnostic>,
 ) {

@@ -29,7 +29,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::renumber::{self, NoRenumbering};
-use crate::diagnostics::Code;
+use crate::base::Code;
 use crate::syntax::model::Mention;
 use crate::workspace::registry::{Kind as EntityKind, NameMatch, is_valid_id};
 use crate::workspace::{Document, Resolution, Workspace};
@@ -340,7 +340,7 @@ pub fn definition_insert(doc: &Document, label: &str) -> (usize, String) {
             .unwrap_or(eol);
         return (last.range.end, format!("{sep}{marker}"));
     }
-    let bom = crate::syntax::model::bom_len(text);
+    let bom = crate::text::bom_len(text);
     let end = text.len() - trailing_break(&text[bom..]);
     let before = &text[bom..end];
     let sep = if before.trim().is_empty() {

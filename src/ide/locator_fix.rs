@@ -6,7 +6,8 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::{Edit, Location};
-use crate::diagnostics::{Code, Diagnostic, line_label};
+use crate::base::{Code, Diagnostic};
+use crate::diagnostics::line_label;
 
 /// One replacement in the document the diagnostic belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::base::{Diagnostic, Severity};
 use crate::text::{Encoding, LineCol, LineIndex};
 
 pub fn path_of(uri: &lsp::Uri) -> Option<PathBuf> {

@@ -16,7 +16,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::features;
 use super::state::{LoadJob, Publish, State, index_documents};
-use crate::diagnostics::{Code, Level, Lints};
+use crate::base::{Code, Level, Lints};
 use crate::ide;
 
 pub struct Server {

@@ -9,7 +9,8 @@ use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
-use crate::diagnostics::{self, Lints};
+use crate::base::Lints;
+use crate::diagnostics;
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
@@ -606,7 +607,7 @@ impl State {
     /// then vanish: no translation check while the workspace loads (the
     /// stand-in has no index), nor while it is indexed when the original
     /// is not indexed yet.
-    fn check(&self, doc: &Document, ws: &Workspace) -> Vec<diagnostics::Diagnostic> {
+    fn check(&self, doc: &Document, ws: &Workspace) -> Vec<crate::base::Diagnostic> {
         let mut out = diagnostics::check_local(doc, ws);
         let loading = self.is_loading(&doc.path);
         let original_unknown =

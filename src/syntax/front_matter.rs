@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::model::{Citation, Place, parse_cite_items};
-use crate::diagnostics::{Code, Diagnostic};
+use super::cite::{Citation, Place, parse_cite_items};
+use crate::base::{Code, Diagnostic};
 
 /// A value and the byte range of its TOML value in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,6 +16,7 @@ pub fn language() -> tree_sitter::Language {
     tree_sitter::Language::new(LANGUAGE)
 }
 
+pub mod cite;
 pub mod front_matter;
 pub mod model;
 pub mod nodes;

@@ -20,8 +20,8 @@
 //! - all character classes are ASCII, so the scanner works on bytes: every
 //!   byte of a multi-byte character is "any other character".
 
-use super::model::bom_len;
 use super::nodes::{Kind, Node};
+use crate::text::bom_len;
 
 /// What scanning a document gives.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use biblatex::{ChunksExt, Person, RawBibliography};
 use serde_json::Value;
 
-use crate::diagnostics::{Code, Diagnostic};
+use crate::base::{Code, Diagnostic};
 
 /// One bibliography entry.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Code, Diagnostic, Level, Lints};
+use crate::base::{Code, Diagnostic, Level, Lints};
 
 /// A glob from `scholia.toml` and the byte range of its string there.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use globset::{GlobSet, GlobSetBuilder};
 
-use crate::diagnostics::{Code, Diagnostic};
+use crate::base::{Code, Diagnostic};
 use crate::text::{Encoding, LineCol, LineIndex};
 pub use bibliography::{BibEntry, Bibliography};
 pub use config::Config;

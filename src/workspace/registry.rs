@@ -20,7 +20,7 @@ use crate::text::Edit;
 /// The hasher of the id and name indexes: looked up for every mention of
 /// every document, and never iterated (so its order does not matter).
 type FastHash = foldhash::fast::RandomState;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::base::{Code, Diagnostic};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use scholia::diagnostics::Diagnostic;
+use scholia::base::Diagnostic;
 
 /// `tests/fixtures/<folder>/<name>`, as (`name`, its text).
 pub fn fixture(folder: &str, name: &str) -> (PathBuf, String) {

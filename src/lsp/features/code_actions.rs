@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use tower_lsp_server::ls_types as lsp;
 
-use crate::diagnostics::Code;
+use crate::base::Code;
 use crate::ide::code_actions::{self as ide, Action, ActionKind, FileEdit, SOURCE_RENUMBER};
 use crate::lsp::convert;
 use crate::lsp::state::State;

@@ -1,5 +1,9 @@
-//! Diagnostic codes (SPEC §5), their default severities, and the `[lint]`
-//! table that overrides them.
+//! Base types every layer shares: diagnostic codes (SPEC §5), their default
+//! severities, the `[lint]` table that overrides them, and the diagnostic
+//! value itself, in byte ranges. It sits beside `text.rs` at the bottom of
+//! the house and imports nothing of the crate, so that syntax, the
+//! workspace and the checks can all report problems without importing the
+//! layer above them.
 
 use std::collections::HashMap;
 use std::fmt;
