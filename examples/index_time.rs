@@ -1,4 +1,4 @@
-//! Times the server's background indexing (`lsp::state::index_documents`:
+//! Times the server's background indexing (`host::index_documents`:
 //! read, scan, model, index summary with UTF-16 spans) over every document
 //! under a folder, in parallel on rayon's pool, against the same work done
 //! with tree-sitter (`Document::new`, what indexing did before the scanner).
@@ -35,7 +35,7 @@ fn main() {
     paths.sort();
     let (wall, cpu) = (std::time::Instant::now(), cpu_seconds());
     let indexed = match mode.as_str() {
-        "scan" => scholia::lsp::state::index_documents(&paths, Encoding::Utf16).len(),
+        "scan" => scholia::host::index_documents(&paths, Encoding::Utf16).len(),
         _ => paths
             .par_iter()
             .filter_map(|p| {

@@ -1,7 +1,7 @@
 //! Times what the server does for one keystroke in the generator's 1 MB
-//! document (`large/`), driving `lsp::state::State` directly, without the
-//! transport: apply the change, analyse, compute and convert the
-//! diagnostics, serialize them as `publishDiagnostics` would. For profiles
+//! document (`large/`), driving `lsp::state::State` (the host and the
+//! conversions) directly, without the transport: apply the change,
+//! analyse, compute and convert the diagnostics, serialize them as `publishDiagnostics` would. For profiles
 //! (`perf record -g`, callgrind) of the keystroke path alone.
 //!
 //! `cargo run --release --example keystroke -- target/bench-corpus/small [ROUNDS] [inc|full]`
@@ -47,16 +47,13 @@ fn main() {
         .find(|p| p.extension().is_some_and(|x| x == "scholia"))
         .expect("a document in large/");
 
-    let mut s = State {
-        encoding: Encoding::Utf16,
-        ..State::default()
-    };
+    let mut s = State::with_encoding(Encoding::Utf16);
     let t = Instant::now();
-    let job = s.begin_load(&root);
+    let job = s.host.begin_load(&root);
     let (ws, docs) = Workspace::open(&root);
-    let docs = s.install_workspace(&job, ws, docs).expect("installed");
-    let summaries = scholia::lsp::state::index_documents(&docs, Encoding::Utf16);
-    s.finish_index(&root, summaries);
+    let docs = s.host.install_workspace(&job, ws, docs).expect("installed");
+    let summaries = scholia::host::index_documents(&docs, Encoding::Utf16);
+    s.host.finish_index(&root, summaries);
     eprintln!("workspace of {} documents in {:?}", docs.len(), t.elapsed());
 
     let mut text = std::fs::read_to_string(&large).expect("the large document");
@@ -120,7 +117,7 @@ fn main() {
 
 /// The document after the edits equals the text analysed afresh.
 fn check_equal(s: &State, path: &Path, text: &str) {
-    let f = &s.open[path];
+    let f = &s.host.open[path];
     assert_eq!(f.rope.to_string(), text);
     assert_eq!(f.doc.as_ref().expect("analysed").text, text);
 }

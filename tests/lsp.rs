@@ -3,6 +3,9 @@
 //! `tests/support/lsp_client.rs` and checks exact codes, ranges, severities,
 //! hover texts and locations.
 //!
+//! The hover and definition cases that are about the feature, not the
+//! protocol, are data in `tests/ide.rs` (in process, same workspace).
+//!
 //! The fixture workspace is `tests/fixtures/lsp/ws`; tests that change files
 //! on disk work on a copy in the temp dir. Ranges below are written out as
 //! (line, column) literals, 0-based, columns in UTF-16 unless said otherwise.
@@ -406,143 +409,10 @@ fn hover_on_a_mention_shows_the_entity_card() {
     assert_eq!(hover_range(&hover), Some(range(10, 0, 10, 15)));
 }
 
-#[test]
-fn hover_on_a_place_mention_by_alias_shows_region_and_coordinates() {
-    let mut client = start_ws();
-    let path = ws().join("unicode.scholia");
-    let (_, text) = client.open_file(&path);
-    let at = pos_in(&text, "[[Lüshun]]", 3, Encoding::Utf16);
-    let hover = hover_until(&mut client, &path, at, |t| t.ends_with("3 documents"));
-    assert_eq!(
-        hover_text(&hover),
-        "**Port Arthur** · place · East Asia\n\n\
-         Naval base on the Liaodong peninsula, under Soviet administration until 1955.\n\n\
-         Also: Lüshun, Lushunkou\n\n\
-         Coordinates: 38.81, 121.26\n\n\
-         `port-arthur` · mentioned in 3 documents"
-    );
-    assert_eq!(hover_range(&hover), Some(range(5, 50, 5, 60)));
-}
-
-#[test]
-fn hover_on_an_ambiguous_mention_shows_every_candidate() {
-    let mut client = start_ws();
-    let path = ws().join("problems.scholia");
-    client.open_file(&path);
-    let hover = client.hover(&path, pos(4, 3));
-    let text = hover_text(&hover);
-    assert!(
-        text.contains("**Kim Il Sung** · person · 1912–1994"),
-        "{text}"
-    );
-    assert!(
-        text.contains("**Kim Tu-bong** · person · 1889–1958"),
-        "{text}"
-    );
-    assert_eq!(hover_range(&hover), Some(range(4, 0, 4, 7)));
-}
-
-#[test]
-fn hover_on_a_footnote_reference_shows_the_note() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    let hover = client.hover(&orig, pos(9, 70));
-    assert_eq!(
-        hover_text(&hover),
-        "**[^1]** Refers to the proposal of September 1952. [@aprf-45-1-343, ll. 97-103]"
-    );
-    assert_eq!(hover_range(&hover), Some(range(9, 68, 9, 72)));
-}
-
-#[test]
-fn hover_on_a_csl_json_citation_shows_the_formatted_reference_and_locator() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    // On the key of the citation in note 1.
-    let hover = client.hover(&orig, pos(13, 52));
-    let text = hover_text(&hover);
-    assert!(
-        text.starts_with(
-            "\"Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,\" \
-             19 September 1952, Archive of the President of the Russian Federation (APRF), \
-             f. 45, op. 1, d. 343"
-        ),
-        "{text:?}"
-    );
-    // The locator is appended once, at the end.
-    assert!(text.ends_with(", ll. 97-103."), "{text:?}");
-    assert_eq!(text.matches("ll. 97-103").count(), 1, "{text:?}");
-    assert_eq!(hover_range(&hover), Some(range(13, 48, 13, 76)));
-
-    // The same citation in the front matter's `source` string.
-    let hover = client.hover(&orig, pos(3, 14));
-    assert_eq!(hover_text(&hover), text);
-    assert_eq!(hover_range(&hover), Some(range(3, 10, 3, 38)));
-}
-
-#[test]
-fn hover_on_a_bibtex_citation_shows_the_formatted_reference_and_locator() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    let hover = client.hover(&orig, pos(11, 45));
-    assert_eq!(
-        hover_text(&hover),
-        "Michael Sheng, \"Mao's Role in the Korean Conflict: A Revision,\" \
-         Twentieth-Century China 39, no. 3 (2014), p. 12."
-    );
-    assert_eq!(hover_range(&hover), Some(range(11, 39, 11, 59)));
-}
-
-#[test]
-fn hover_on_an_untagged_name_shows_the_card_and_how_to_tag_it() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    let hover = hover_until(&mut client, &orig, pos(11, 8), |t| {
-        t.ends_with("mentioned in 3 documents")
-    });
-    let text = hover_text(&hover);
-    assert!(
-        text.starts_with("*Not tagged:* write `[[stalin|Stalin]]` to tag it."),
-        "{text}"
-    );
-    assert!(
-        text.contains("**Joseph Stalin** · person · 1878–1953"),
-        "{text}"
-    );
-    assert_eq!(hover_range(&hover), Some(range(11, 6, 11, 12)));
-}
-
-#[test]
-fn hover_on_plain_text_is_null() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    assert_eq!(client.hover(&orig, pos(9, 25)), Value::Null);
-}
-
 // ---------------------------------------------------------------------------
-// definition
+// definition (the other hover and definition cases are data in tests/ide.rs;
+// these check the conversion of locations in other files)
 // ---------------------------------------------------------------------------
-
-#[test]
-fn definition_of_a_footnote_reference_is_its_definition() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    assert_eq!(
-        client.definition(&orig, pos(9, 69)),
-        vec![(orig.clone(), range(13, 0, 13, 4))]
-    );
-    // The cursor just after the `]` still counts.
-    assert_eq!(
-        client.definition(&orig, pos(9, 72)),
-        vec![(orig, range(13, 0, 13, 4))]
-    );
-}
 
 #[test]
 fn definition_of_a_mention_is_the_id_key_of_its_registry_entry() {
@@ -583,70 +453,6 @@ fn definition_of_a_mention_is_the_id_key_of_its_registry_entry() {
 }
 
 #[test]
-fn definition_of_an_ambiguous_mention_lists_every_candidate() {
-    let mut client = start_ws();
-    let path = ws().join("problems.scholia");
-    client.open_file(&path);
-    let people = ws().join("registry/people.toml");
-    let text = read(&people);
-    let mut got = client.definition(&path, pos(4, 2));
-    got.sort();
-    assert_eq!(
-        got,
-        vec![
-            (
-                people.clone(),
-                find_within(
-                    &text,
-                    "[person.kim-il-sung]",
-                    "kim-il-sung",
-                    Encoding::Utf16
-                )
-            ),
-            (
-                people,
-                find_within(
-                    &text,
-                    "[person.kim-tu-bong]",
-                    "kim-tu-bong",
-                    Encoding::Utf16
-                )
-            ),
-        ]
-    );
-}
-
-#[test]
-fn definition_of_a_csl_json_citation_is_its_entry_in_sources_json() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    let json_path = ws().join("sources.json");
-    let json_text = read(&json_path);
-    // The key of the `"id": "aprf-45-1-343"` member, inside the quotes.
-    assert_eq!(
-        client.definition(&orig, pos(13, 55)),
-        vec![(json_path, range(2, 11, 2, 24))]
-    );
-    assert_eq!(
-        find(&json_text, "aprf-45-1-343", Encoding::Utf16),
-        range(2, 11, 2, 24)
-    );
-}
-
-#[test]
-fn definition_of_a_bibtex_citation_is_its_entry_in_sources_bib() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    let bib = ws().join("sources.bib");
-    assert_eq!(
-        client.definition(&orig, pos(11, 44)),
-        vec![(bib, range(2, 9, 2, 19))]
-    );
-}
-
-#[test]
 fn definition_of_translation_of_is_the_original() {
     let mut client = start_ws();
     let trans = ws().join("trans.scholia");
@@ -655,14 +461,6 @@ fn definition_of_translation_of_is_the_original() {
         client.definition(&trans, pos(4, 22)),
         vec![(ws().join("orig.scholia"), range(0, 0, 0, 0))]
     );
-}
-
-#[test]
-fn definition_on_plain_text_is_empty() {
-    let mut client = start_ws();
-    let orig = ws().join("orig.scholia");
-    client.open_file(&orig);
-    assert_eq!(client.definition(&orig, pos(9, 25)), vec![]);
 }
 
 // ---------------------------------------------------------------------------

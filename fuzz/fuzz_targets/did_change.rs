@@ -202,12 +202,9 @@ fuzz_target!(|input: Input| {
     };
     let path = scholia_fuzz::doc_path("did-change.scholia");
     let uri = lsp::Uri::from_file_path(&path).expect("a file URI");
-    let mut state = State {
-        encoding: enc,
-        ..State::default()
-    };
+    let mut state = State::with_encoding(enc);
     let mut client = render(&input.initial);
-    state.open_file(path.clone(), uri, 1, client.clone());
+    state.open_file(path.clone(), uri.clone(), 1, client.clone());
     for (n, specs) in input.notifications.iter().take(32).enumerate() {
         let mut changes = Vec::new();
         for spec in specs.iter().take(8) {
@@ -236,7 +233,7 @@ fuzz_target!(|input: Input| {
             });
         }
         assert!(state.change_file(&path, n as i32 + 2, changes));
-        let file = &state.open[&path];
+        let file = &state.host.open[&path];
         assert_eq!(
             file.rope.to_string(),
             client,
@@ -255,11 +252,8 @@ fuzz_target!(|input: Input| {
             Model::build(&client, &fresh),
             "model differs from the grammar's"
         );
-        let mut reopened = State {
-            encoding: enc,
-            ..State::default()
-        };
-        reopened.open_file(path.clone(), file.uri.clone(), 1, client.clone());
+        let mut reopened = State::with_encoding(enc);
+        reopened.open_file(path.clone(), uri.clone(), 1, client.clone());
         assert_eq!(
             state.diagnostics_of(&path).map(|p| p.diagnostics),
             reopened.diagnostics_of(&path).map(|p| p.diagnostics),

@@ -1,17 +1,20 @@
 //! Conversions between LSP types and ours: URIs ↔ paths, positions ↔ byte
-//! offsets (in the negotiated encoding), our diagnostics → LSP diagnostics.
+//! offsets (in the negotiated encoding), locations, our diagnostics → LSP
+//! diagnostics. Every conversion of a location happens here.
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::base::{Diagnostic, Severity};
+use crate::host::{FileChange, Host};
+use crate::ide::Location;
 use crate::ide::markup::Markup;
 use crate::text::{Encoding, LineCol, LineIndex};
+use crate::workspace::Span;
 
 pub fn path_of(uri: &lsp::Uri) -> Option<PathBuf> {
     let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
@@ -83,28 +86,54 @@ pub fn offset(index: &LineIndex, text: &str, p: lsp::Position, enc: Encoding) ->
     )
 }
 
-/// A position in a rope → byte offset, with LSP's clamping rules: a column
-/// past the line's end is the line's end, a line past the last is the end.
-pub fn rope_offset(rope: &Rope, p: lsp::Position, enc: Encoding) -> usize {
-    let line = p.line as usize;
-    if line >= rope.len_lines() {
-        return rope.len_bytes();
+/// An LSP position as a line and column (in the negotiated encoding).
+pub fn line_col(p: lsp::Position) -> LineCol {
+    LineCol {
+        line: p.line,
+        col: p.character,
     }
-    let start = rope.line_to_byte(line);
-    let mut offset = start;
-    let mut units = 0usize;
-    for c in rope.line(line).chars() {
-        if c == '\n' || c == '\r' {
-            break;
-        }
-        let w = enc.width(c);
-        if units + w > p.character as usize {
-            break;
-        }
-        units += w;
-        offset += c.len_utf8();
+}
+
+/// A span the index keeps (line and column in the negotiated encoding).
+pub fn span_range(span: Span) -> lsp::Range {
+    lsp::Range::new(
+        lsp::Position::new(span.start.line, span.start.col),
+        lsp::Position::new(span.end.line, span.end.col),
+    )
+}
+
+/// An `ide::Location` as an LSP location: from its span when the index
+/// has one, else from the file's text (open, in memory, or on disk).
+pub fn location(host: &Host, loc: &Location) -> Option<lsp::Location> {
+    let uri = uri_of(&loc.path)?;
+    location_in(host, uri, loc)
+}
+
+fn location_in(host: &Host, uri: lsp::Uri, loc: &Location) -> Option<lsp::Location> {
+    let range = location_range(host, loc)?;
+    Some(lsp::Location { uri, range })
+}
+
+/// The LSP range of a location: its span, else converted from its file's
+/// text (nothing to convert for the start of a file).
+pub fn location_range(host: &Host, loc: &Location) -> Option<lsp::Range> {
+    Some(match (&loc.span, loc.range == (0..0)) {
+        (Some(span), _) => span_range(*span),
+        (None, true) => lsp::Range::default(),
+        (None, false) => host.with_text(&loc.path, |text, index| {
+            range(index, text, &loc.range, host.encoding)
+        })?,
+    })
+}
+
+/// A watcher's change type as ours (a type we do not know counts as a
+/// file created, as anything but a change does).
+pub fn file_change(t: lsp::FileChangeType) -> FileChange {
+    match t {
+        lsp::FileChangeType::CHANGED => FileChange::Changed,
+        lsp::FileChangeType::DELETED => FileChange::Deleted,
+        _ => FileChange::Created,
     }
-    offset
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {

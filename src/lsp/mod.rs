@@ -1,6 +1,8 @@
-//! The language server: LSP glue only. `server` converts positions and
-//! dispatches to `state` (workspaces, open files) and `crate::ide` (features);
-//! `convert` holds every conversion between LSP types and ours.
+//! The language server: dispatch and conversion only. `server` takes the
+//! lock and dispatches to the host (`crate::host`, held in `state` with what
+//! only the protocol needs) and to `features/` (one file per LSP feature,
+//! each calling its `crate::ide` query); `convert` holds every conversion
+//! between LSP types and ours; `transport` frames stdio.
 
 mod convert;
 mod features;

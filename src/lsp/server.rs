@@ -1,6 +1,8 @@
 //! The `LanguageServer` implementation: converts positions, takes the lock,
-//! calls `State` and the `ide` features, and hands diagnostics to the
-//! publisher task. No handler awaits the client while it holds the lock, and
+//! calls the host (`State::host`) and the features (`features/`), and hands
+//! diagnostics to the publisher task. Loading and indexing run off the lock
+//! (`crate::host::load`); here they are only scheduled and reported as
+//! `$/progress`. No handler awaits the client while it holds the lock, and
 //! no notification handler awaits a client request.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -15,9 +17,9 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
 use super::features;
-use super::state::{LoadJob, Publish, State, index_documents};
+use super::state::{Publish, State};
 use crate::base::{Code, Level, Lints};
-use crate::ide;
+use crate::host::{self, FileChange, Host, LoadJob};
 
 pub struct Server {
     client: Client,
@@ -60,7 +62,7 @@ fn lints_from(options: Option<&Value>) -> Lints {
 impl Server {
     pub fn new(client: Client, publish: UnboundedSender<Publish>) -> Server {
         let state = State {
-            publisher: Some(publish.clone()),
+            publisher: Some(publish),
             ..State::default()
         };
         Server {
@@ -77,39 +79,24 @@ impl Server {
 
     /// For clients that cannot watch files: every two seconds, compares the
     /// modification times of every `scholia.toml`, registry and bibliography
-    /// file of the loaded workspaces, and handles a change as a watcher
-    /// event would. (Closed documents changed outside the editor are picked
-    /// up when they are opened.)
+    /// file of the loaded workspaces (`host::Poller`), and handles a change
+    /// as a watcher event would.
     fn poll_workspace_files(&self) {
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            let mut seen: std::collections::HashMap<PathBuf, Option<std::time::SystemTime>> =
-                Default::default();
+            let mut poller = host::Poller::default();
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-                let Ok(files) = with_state(&state, |s| s.watched_workspace_files()) else {
+                let Ok(files) = with_state(&state, |s| s.host.watched_workspace_files()) else {
                     continue;
                 };
-                let mut changes = Vec::new();
-                for path in files {
-                    let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-                    match seen.insert(path.clone(), mtime) {
-                        Some(before) if before != mtime => {
-                            let kind = match mtime {
-                                Some(_) => lsp::FileChangeType::CHANGED,
-                                None => lsp::FileChangeType::DELETED,
-                            };
-                            changes.push((path, kind));
-                        }
-                        _ => {}
-                    }
-                }
+                let changes = poller.changes(files);
                 if changes.is_empty() {
                     continue;
                 }
                 let result = with_state(&state, |s| {
-                    let jobs = s.files_changed(&changes);
+                    let jobs = s.host.files_changed(&changes);
                     s.publish(s.all_diagnostics());
                     jobs
                 });
@@ -158,19 +145,19 @@ impl Server {
     /// loaded workspace, not from a stand-in without registry, bibliography
     /// or index.
     async fn loaded(&self, uri: &lsp::Uri) {
-        self.wait_while(uri, State::is_loading).await;
+        self.wait_while(uri, Host::is_loading).await;
     }
 
     /// As `loaded`, and then while its documents are indexed: a rename
     /// must reach every file that mentions what it renames. False when the
     /// index is still incomplete after `LOAD_WAIT`.
     async fn indexed(&self, uri: &lsp::Uri) -> bool {
-        self.wait_while(uri, State::is_incomplete).await
+        self.wait_while(uri, Host::is_incomplete).await
     }
 
     /// Waits, without the lock, while `busy` holds for the path of `uri`,
     /// at most `LOAD_WAIT`; true unless it still holds at the deadline.
-    async fn wait_while(&self, uri: &lsp::Uri, busy: fn(&State, &std::path::Path) -> bool) -> bool {
+    async fn wait_while(&self, uri: &lsp::Uri, busy: fn(&Host, &std::path::Path) -> bool) -> bool {
         let Some(path) = convert::path_of(uri) else {
             return true;
         };
@@ -178,9 +165,9 @@ impl Server {
         loop {
             // Subscribing under the lock that installs workspaces and
             // indexes: no change can slip between the check and the wait.
-            let Ok((true, mut changed)) =
-                with_state(&self.state, |s| (busy(s, &path), s.loads.subscribe()))
-            else {
+            let Ok((true, mut changed)) = with_state(&self.state, |s| {
+                (busy(&s.host, &path), s.host.loads.subscribe())
+            }) else {
                 return true;
             };
             if tokio::time::timeout_at(deadline, changed.changed())
@@ -202,7 +189,7 @@ impl Server {
     ) -> Result<Option<R>> {
         with_state(&self.state, |s| {
             let (doc, offset) = features::doc_at(s, uri, pos)?;
-            if s.is_loading(&doc.path) {
+            if s.host.is_loading(&doc.path) {
                 return None;
             }
             f(s, doc, offset)
@@ -218,7 +205,7 @@ impl Server {
         f: impl FnOnce(&mut State) -> Option<R>,
     ) -> Result<Option<R>> {
         with_state(&self.state, |s| {
-            if convert::path_of(uri).is_some_and(|p| s.is_loading(&p)) {
+            if convert::path_of(uri).is_some_and(|p| s.host.is_loading(&p)) {
                 return None;
             }
             f(s)
@@ -305,7 +292,9 @@ fn load_off_lock(
         if !slow {
             slow = true;
             let _ = with_state(state, |s| {
-                let list = s.load_is_slow(&job);
+                let enc = s.host.encoding;
+                let list = s.host.load_is_slow(&job);
+                let list = super::state::publishes(&s.uris, enc, list);
                 s.publish(list);
             });
             if with_progress {
@@ -321,36 +310,13 @@ fn load_off_lock(
     };
     let loaded = catch_unwind(AssertUnwindSafe(|| {
         LOAD_GATE.pass(&mut found_slow);
-        let (mut ws, docs) = crate::workspace::Workspace::scan(&job.root, |n| {
-            if n > LoadJob::SLOW_FILES {
-                found_slow();
-            }
-        });
-        let aux_bytes: u64 = ws
-            .registry_files
-            .iter()
-            .chain(&ws.bibliography_files)
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum();
-        if aux_bytes > LoadJob::SLOW_AUX_BYTES {
-            found_slow();
-        }
-        ws.reload_registry_with(&job.open_aux);
-        // The name automaton is built on another thread while the
-        // bibliography loads.
-        let build_names = ws.registry.name_search_builder();
-        std::thread::scope(|scope| {
-            scope.spawn(build_names);
-            ws.reload_bibliography_with(&job.open_aux);
-        });
-        (ws, docs)
+        host::load(&job, &mut found_slow)
     }));
     let root = job.root.clone();
     let progress = progress.take();
     let installed = match loaded {
         Ok((ws, docs)) => with_state(state, |s| {
-            let docs = s.install_workspace(&job, ws, docs)?;
+            let docs = s.host.install_workspace(&job, ws, docs)?;
             s.publish(s.all_diagnostics());
             Some(docs)
         })
@@ -362,7 +328,7 @@ fn load_off_lock(
                 root.display()
             );
             let _ = with_state(state, |s| {
-                s.abandon_load(&job);
+                s.host.abandon_load(&job);
                 s.publish(s.all_diagnostics());
             });
             None
@@ -410,7 +376,7 @@ fn begin_progress(
 fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<PathBuf>)>) {
     let handle = tokio::runtime::Handle::current();
     let (enc, with_progress) =
-        with_state(state, |s| (s.encoding, s.progress_supported)).unwrap_or_default();
+        with_state(state, |s| (s.host.encoding, s.progress_supported)).unwrap_or_default();
     for (root, docs) in jobs {
         INDEX_GATE.pass(|| ());
         let token = lsp::ProgressToken::String(format!("scholia/index/{}", root.display()));
@@ -435,7 +401,7 @@ fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<Pat
         let mut summaries = Vec::with_capacity(docs.len());
         let chunk = (docs.len() / 20).max(200);
         for (n, part) in docs.chunks(chunk).enumerate() {
-            summaries.extend(index_documents(part, enc));
+            summaries.extend(host::index_documents(part, enc));
             if let Some(p) = &progress {
                 let done = ((n + 1) * chunk).min(docs.len());
                 handle.block_on(p.report_with_message(
@@ -446,7 +412,7 @@ fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<Pat
         }
         let count = summaries.len();
         let _ = with_state(state, |s| {
-            s.finish_index(&root, summaries);
+            s.host.finish_index(&root, summaries);
             s.publish(s.all_diagnostics());
         });
         if let Some(p) = progress {
@@ -491,11 +457,10 @@ impl LanguageServer for Server {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
         with_state(&self.state, |s| {
-            s.encoding = encoding;
+            s.host.encoding = encoding;
             s.client_caps = client_caps.clone();
-            s.client_lints = lints;
-            s.detached.config.lints = s.client_lints.clone();
-            s.roots = roots;
+            s.host.set_client_lints(lints);
+            s.host.roots = roots;
             s.progress_supported = progress;
             s.watch_registration = watch_registration;
         })?;
@@ -507,8 +472,6 @@ impl LanguageServer for Server {
         let mut capabilities = lsp::ServerCapabilities {
             position_encoding: Some(convert::encoding_kind(encoding)),
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(sync)),
-            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
-            definition_provider: Some(lsp::OneOf::Left(true)),
             workspace: Some(lsp::WorkspaceServerCapabilities {
                 workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                     supported: Some(true),
@@ -533,10 +496,13 @@ impl LanguageServer for Server {
         // Load the client's workspace folders off the lock, then index their
         // documents; `initialize` has already been answered.
         let jobs = with_state(&self.state, |s| {
-            let roots = s.roots.clone();
+            let roots = s.host.roots.clone();
             roots
                 .iter()
-                .filter_map(|root| s.ensure_workspace(&root.join(crate::workspace::CONFIG_FILE)))
+                .filter_map(|root| {
+                    s.host
+                        .ensure_workspace(&root.join(crate::workspace::CONFIG_FILE))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -552,19 +518,13 @@ impl LanguageServer for Server {
         // its own task, so this notification handler never waits on it.
         let client = self.client.clone();
         tokio::spawn(async move {
-            let watchers = [
-                "**/*.scholia",
-                "**/scholia.toml",
-                "**/*.toml",
-                "**/*.json",
-                "**/*.bib",
-            ]
-            .into_iter()
-            .map(|g| lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String(g.into()),
-                kind: None,
-            })
-            .collect();
+            let watchers = host::WATCHED_GLOBS
+                .into_iter()
+                .map(|g| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(g.into()),
+                    kind: None,
+                })
+                .collect();
             let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
             let registration = lsp::Registration {
                 id: "scholia-watch".into(),
@@ -586,10 +546,10 @@ impl LanguageServer for Server {
             return;
         };
         let result = with_state(&self.state, |s| {
-            let job = s.ensure_workspace(&path);
+            let job = s.host.ensure_workspace(&path);
             s.open_file(path.clone(), doc.uri.clone(), doc.version, doc.text);
             // While the workspace loads: the local diagnostics, or none yet
-            // (`State::diagnostics_of`); the full ones come with it.
+            // (`Host::diagnostics_of`); the full ones come with it.
             s.publish(s.all_diagnostics());
             job
         });
@@ -604,7 +564,7 @@ impl LanguageServer for Server {
         };
         let version = params.text_document.version;
         let _ = with_state(&self.state, |s| {
-            if let Some(f) = s.open.get(&path)
+            if let Some(f) = s.host.open.get(&path)
                 && version <= f.version
             {
                 // The client holds the text with this change: apply it all the
@@ -622,21 +582,7 @@ impl LanguageServer for Server {
                 );
                 return;
             }
-            if super::state::is_document(&path) {
-                // A document: itself, and open translations of it.
-                let mut list: Vec<Publish> = s.diagnostics_of(&path).into_iter().collect();
-                let ws = s.workspace_of(&path);
-                let dependents: Vec<PathBuf> = ws
-                    .translations_of(&path)
-                    .filter(|p| s.open.contains_key(*p))
-                    .cloned()
-                    .collect();
-                list.extend(dependents.iter().filter_map(|p| s.diagnostics_of(p)));
-                s.publish(list);
-            } else {
-                // A registry or bibliography file: everything may change.
-                s.publish(s.all_diagnostics());
-            }
+            s.publish_files(s.host.diagnostics_after_change(&path));
         });
     }
 
@@ -654,7 +600,8 @@ impl LanguageServer for Server {
                 );
             }
             let mut list = s.all_diagnostics();
-            if closed.is_some_and(|f| f.doc.is_some()) {
+            if closed == Some(true) {
+                // A document: its diagnostics go with it.
                 list.push(Publish {
                     uri: uri.clone(),
                     diagnostics: Vec::new(),
@@ -681,13 +628,17 @@ impl LanguageServer for Server {
         let result = with_state(&self.state, |s| {
             let mut cleared = Vec::new();
             for folder in &removed {
-                s.roots.retain(|r| r != folder);
-                cleared.extend(s.drop_workspaces_under(folder));
+                s.host.roots.retain(|r| r != folder);
+                let gone = s.host.drop_workspaces_under(folder);
+                cleared.extend(s.to_publish(gone));
             }
             let mut jobs = Vec::new();
             for folder in added {
-                s.roots.push(folder.clone());
-                jobs.extend(s.ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE)));
+                s.host.roots.push(folder.clone());
+                jobs.extend(
+                    s.host
+                        .ensure_workspace(&folder.join(crate::workspace::CONFIG_FILE)),
+                );
             }
             let mut list = cleared;
             list.extend(s.all_diagnostics());
@@ -700,13 +651,13 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
-        let changes: Vec<(PathBuf, lsp::FileChangeType)> = params
+        let changes: Vec<(PathBuf, FileChange)> = params
             .changes
             .iter()
-            .filter_map(|c| Some((convert::path_of(&c.uri)?, c.typ)))
+            .filter_map(|c| Some((convert::path_of(&c.uri)?, convert::file_change(c.typ))))
             .collect();
         let result = with_state(&self.state, |s| {
-            let jobs = s.files_changed(&changes);
+            let jobs = s.host.files_changed(&changes);
             s.publish(s.all_diagnostics());
             jobs
         });
@@ -718,20 +669,7 @@ impl LanguageServer for Server {
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let p = params.text_document_position_params;
         self.loaded(&p.text_document.uri).await;
-        self.at(&p.text_document.uri, p.position, |s, doc, offset| {
-            let ws = s.workspace_of(&doc.path);
-            let markup = convert::hover_markup(&s.client_caps);
-            let h = ide::hover::hover(doc, ws, offset, markup)?;
-            Some(lsp::Hover {
-                contents: lsp::HoverContents::Markup(convert::markup_content(h.text, markup)),
-                range: Some(convert::range(
-                    &doc.line_index,
-                    &doc.text,
-                    &h.range,
-                    s.encoding,
-                )),
-            })
-        })
+        self.at(&p.text_document.uri, p.position, features::hover::hover)
     }
 
     async fn goto_definition(
@@ -740,20 +678,11 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
         self.loaded(&p.text_document.uri).await;
-        self.at(&p.text_document.uri, p.position, |s, doc, offset| {
-            let ws = s.workspace_of(&doc.path);
-            let locations: Vec<lsp::Location> = ide::definition::definition(doc, ws, offset)
-                .iter()
-                .filter_map(|l| s.location(l))
-                .collect();
-            match locations.len() {
-                0 => None,
-                1 => Some(lsp::GotoDefinitionResponse::Scalar(
-                    locations.into_iter().next().expect("one location"),
-                )),
-                _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
-            }
-        })
+        self.at(
+            &p.text_document.uri,
+            p.position,
+            features::definition::definition,
+        )
     }
 
     async fn completion(

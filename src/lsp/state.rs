@@ -1,18 +1,17 @@
-//! The server's state: loaded workspaces and open files. Every method is
-//! synchronous and runs under the server's one lock; what must be published
-//! comes back as a list of `Publish` messages.
+//! The server's state under its one lock: the `Host` (workspaces, open
+//! files, loads, diagnostics as byte ranges) and what only the protocol
+//! needs beside it: the client's capabilities and URIs, the publisher, the
+//! semantic-token results kept for deltas. What must be published comes
+//! back from the host as `FileDiagnostics` and is converted here into
+//! `Publish` messages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
-use crate::base::Lints;
-use crate::diagnostics;
-use crate::text::{Encoding, LineIndex};
-use crate::workspace::{self, DocSummary, Document, Workspace};
+use crate::host::{FileDiagnostics, Host, Report, TextChange};
 
 /// Diagnostics to send for one file.
 #[derive(Debug)]
@@ -22,96 +21,40 @@ pub struct Publish {
     pub version: Option<i32>,
 }
 
-/// Open documents larger than this are kept in sync (their text follows
-/// every change) but not parsed or checked: a diagnostic says so. Parsing
-/// and checking 50 MB on every keystroke would take seconds each time.
-pub const MAX_ANALYZED: usize = 16 << 20;
-
-/// A file the editor holds open.
-pub struct OpenFile {
-    pub uri: lsp::Uri,
-    pub version: i32,
-    pub rope: Rope,
-    /// A `.scholia` document, analysed; `None` for other files (registry,
-    /// bibliography, `scholia.toml`), whose text is in `rope`.
-    pub doc: Option<Document>,
-    /// The last full semantic tokens sent (result id, data), for deltas.
-    pub tokens: Option<(String, Vec<lsp::SemanticToken>)>,
-}
-
 #[derive(Default)]
 pub struct State {
+    /// The server's world.
+    pub host: Host,
     /// Where diagnostics go: the publisher task, in the order they are
     /// queued here. Queuing under the state lock keeps that order the order
     /// of the states they were computed from.
     pub publisher: Option<tokio::sync::mpsc::UnboundedSender<Publish>>,
-    pub encoding: Encoding,
     /// What the client said it supports, at `initialize`.
     pub client_caps: lsp::ClientCapabilities,
     /// Counter for semantic-token result ids.
     pub next_result_id: u64,
-    /// Severities from the client (`initializationOptions.lint`), used where
-    /// a workspace's `[lint]` says nothing.
-    pub client_lints: Lints,
-    /// Loaded workspaces by root.
-    pub workspaces: BTreeMap<PathBuf, Workspace>,
-    /// For documents outside every workspace.
-    pub detached: Workspace,
-    /// Open files by path.
-    pub open: HashMap<PathBuf, OpenFile>,
     /// Whether the client takes `$/progress` (window.workDoneProgress).
     pub progress_supported: bool,
     /// Whether the client can watch files for us (dynamic registration of
     /// `workspace/didChangeWatchedFiles`); when not, the server polls.
     pub watch_registration: bool,
-    /// The client's workspace folders.
-    pub roots: Vec<PathBuf>,
-    /// Workspaces being loaded off the lock (see `begin_load`), by root.
-    pub loading: BTreeMap<PathBuf, Loading>,
-    /// Counter for `Loading::generation`.
-    pub next_generation: u64,
-    /// Bumped whenever a load ends (installed, failed or dropped): requests
-    /// waiting for their workspace look again.
-    pub loads: tokio::sync::watch::Sender<u64>,
-}
-
-/// A workspace load under way off the lock. Its root has no entry in
-/// `State::workspaces` yet, or has the previous one (a reload), which
-/// serves until the new one is installed.
-pub struct Loading {
-    /// Which load of the root this is: only the newest is installed.
-    pub generation: u64,
-    /// Whether the load was found to be large (`LoadJob::SLOW_FILES`,
-    /// `LoadJob::SLOW_AUX_BYTES`). Until then, documents opened under the
-    /// root get no diagnostics: a small workspace is in within
-    /// milliseconds, and its documents get their full diagnostics first.
-    /// From then on they get their local diagnostics at once.
-    pub slow: bool,
-    /// What documents under the root are checked against meanwhile: no
-    /// root (so no registry, bibliography or translation checks) and the
-    /// `[lint]` levels of its `scholia.toml`.
-    pub local: Workspace,
-}
-
-/// What a loader thread needs to load one workspace off the lock.
-#[derive(Debug, Clone)]
-pub struct LoadJob {
-    pub root: PathBuf,
-    pub generation: u64,
-    /// The text of open registry and bibliography files when the load
-    /// began (the editor's text counts, as everywhere).
-    pub open_aux: HashMap<PathBuf, String>,
-}
-
-impl LoadJob {
-    /// A load that walks more files than this is large.
-    pub const SLOW_FILES: usize = 2000;
-    /// A load whose registry and bibliography files are bigger than this
-    /// (bytes, together) is large.
-    pub const SLOW_AUX_BYTES: u64 = 256 << 10;
+    /// The URI the client opened each open file with (diagnostics of an
+    /// open file are published under it).
+    pub uris: HashMap<PathBuf, lsp::Uri>,
+    /// The last full semantic tokens sent for an open file (result id,
+    /// data), for deltas; dropped when the file closes.
+    pub tokens: HashMap<PathBuf, (String, Vec<lsp::SemanticToken>)>,
 }
 
 impl State {
+    /// A state with a host whose positions are in `encoding`.
+    pub fn with_encoding(encoding: crate::text::Encoding) -> State {
+        State {
+            host: Host::new(encoding),
+            ..State::default()
+        }
+    }
+
     /// Queues diagnostics for the publisher task (never blocks).
     pub fn publish(&self, list: Vec<Publish>) {
         if let Some(tx) = &self.publisher {
@@ -121,641 +64,94 @@ impl State {
         }
     }
 
-    /// Starts loading the workspace `path` belongs to, unless it is loaded
-    /// or being loaded: the job for a loader thread (`server::load_off_lock`).
-    pub fn ensure_workspace(&mut self, path: &Path) -> Option<LoadJob> {
-        let root = workspace::find_root(path)?;
-        if self.workspaces.contains_key(&root) || self.loading.contains_key(&root) {
-            return None;
-        }
-        Some(self.begin_load(&root))
+    /// Converts the host's diagnostics and queues them.
+    pub fn publish_files(&self, list: Vec<FileDiagnostics<'_>>) {
+        let list = self.to_publish(list);
+        self.publish(list);
     }
 
-    /// Starts a (re)load of the workspace at `root`, superseding any load
-    /// of it under way. Only `scholia.toml` is read here (for the `[lint]`
-    /// levels of the documents' local diagnostics meanwhile); the rest is
-    /// the loader's work, off the lock.
-    pub fn begin_load(&mut self, root: &Path) -> LoadJob {
-        self.next_generation += 1;
-        let generation = self.next_generation;
-        let mut local = Workspace::detached();
-        local.encoding = self.encoding;
-        let config = workspace::read_text(&root.join(workspace::CONFIG_FILE))
-            .map(|text| workspace::Config::parse(&text))
-            .unwrap_or_default();
-        local.config.lints = config.lints.or(&self.client_lints);
-        // A reload of a workspace whose load was found large stays so.
-        let slow = self.loading.get(root).is_some_and(|l| l.slow);
-        self.loading.insert(
-            root.to_path_buf(),
-            Loading {
-                generation,
-                slow,
-                local,
-            },
-        );
-        let open_aux = self
-            .open_aux_texts()
-            .into_iter()
-            .filter(|(p, _)| p.starts_with(root))
-            .collect();
-        LoadJob {
-            root: root.to_path_buf(),
-            generation,
-            open_aux,
-        }
+    /// The host's diagnostics as LSP messages: an open file's under the URI
+    /// the client opened it with, the others under their path's URI.
+    pub fn to_publish(&self, list: Vec<FileDiagnostics<'_>>) -> Vec<Publish> {
+        publishes(&self.uris, self.host.encoding, list)
+    }
+    /// Every diagnostic to publish (`Host::all_diagnostics`), converted.
+    pub fn all_diagnostics(&self) -> Vec<Publish> {
+        self.to_publish(self.host.all_diagnostics())
     }
 
-    /// The loader found its load large: from now on documents under its
-    /// root get their local diagnostics at once. Returns those of the
-    /// documents already open there.
-    pub fn load_is_slow(&mut self, job: &LoadJob) -> Vec<Publish> {
-        match self.loading.get_mut(&job.root) {
-            Some(l) if l.generation == job.generation && !l.slow => l.slow = true,
-            _ => return Vec::new(),
-        }
-        if self.workspaces.contains_key(&job.root) {
-            // A reload: the old workspace serves meanwhile, nothing changes.
-            return Vec::new();
-        }
-        let paths: Vec<PathBuf> = self
-            .open
-            .keys()
-            .filter(|p| p.starts_with(&job.root) && is_document(p))
-            .cloned()
-            .collect();
-        paths
-            .iter()
-            .filter_map(|p| self.diagnostics_of(p))
-            .collect()
+    /// The diagnostics of one open file (`Host::diagnostics_of`), converted.
+    pub fn diagnostics_of(&self, path: &Path) -> Option<Publish> {
+        let one = self.host.diagnostics_of(path)?;
+        self.to_publish(vec![one]).pop()
     }
 
-    /// Installs a workspace loaded off the lock, unless a newer load of
-    /// its root began or the root was dropped meanwhile. Returns the
-    /// documents to index, or `None` when the load was superseded.
-    pub fn install_workspace(
-        &mut self,
-        job: &LoadJob,
-        mut ws: Workspace,
-        docs: Vec<PathBuf>,
-    ) -> Option<Vec<PathBuf>> {
-        if self.loading.get(&job.root)?.generation != job.generation {
-            return None;
-        }
-        self.loading.remove(&job.root);
-        self.loads.send_modify(|n| *n += 1);
-        ws.encoding = self.encoding;
-        ws.config.lints = ws.config.lints.or(&self.client_lints);
-        // Registry and bibliography files edited in the editor while the
-        // load ran: read again, as the editor now holds them.
-        let open_aux: HashMap<PathBuf, String> = self
-            .open_aux_texts()
-            .into_iter()
-            .filter(|(p, _)| p.starts_with(&job.root))
-            .collect();
-        if open_aux != job.open_aux {
-            ws.reload_registry_with(&open_aux);
-            ws.reload_bibliography_with(&open_aux);
-        }
-        // Open documents count as the editor holds them.
-        for (path, f) in &self.open {
-            if let Some(doc) = &f.doc
-                && path.starts_with(&job.root)
-            {
-                ws.set_doc(path.clone(), DocSummary::of(doc));
-            }
-        }
-        // Its documents are indexed next, in the background.
-        ws.indexing = true;
-        self.workspaces.insert(job.root.clone(), ws);
-        Some(docs)
-    }
-
-    /// A load that failed (its loader panicked): documents under its root
-    /// are checked as documents outside any workspace until a reload.
-    pub fn abandon_load(&mut self, job: &LoadJob) {
-        if self
-            .loading
-            .get(&job.root)
-            .is_some_and(|l| l.generation == job.generation)
-        {
-            self.loading.remove(&job.root);
-            self.loads.send_modify(|n| *n += 1);
-        }
-    }
-
-    /// The root whose workspace `path` belongs to among the loaded and the
-    /// loading ones, and whether it is still loading (no workspace yet).
-    fn root_of(&self, path: &Path) -> Option<(&PathBuf, bool)> {
-        let loaded = self
-            .workspaces
-            .keys()
-            .filter(|r| path.starts_with(r))
-            .map(|r| (r, false));
-        let loading = self
-            .loading
-            .keys()
-            .filter(|r| path.starts_with(r) && !self.workspaces.contains_key(*r))
-            .map(|r| (r, true));
-        loaded
-            .chain(loading)
-            .max_by_key(|(r, _)| r.as_os_str().len())
-    }
-
-    /// True while the workspace of `path` is being loaded for the first
-    /// time: requests that need its registry, bibliography or index get
-    /// an empty answer rather than a wrong one.
-    pub fn is_loading(&self, path: &Path) -> bool {
-        self.root_of(path).is_some_and(|(_, loading)| loading)
-    }
-
-    /// True when the workspace of `path` is loading, or loaded with its
-    /// documents still being indexed in the background: an answer about
-    /// the whole workspace (a rename) would miss the files not indexed yet.
-    pub fn is_incomplete(&self, path: &Path) -> bool {
-        self.root_of(path).is_some_and(|(root, loading)| {
-            loading || self.workspaces.get(root).is_some_and(|w| w.indexing)
-        })
-    }
-
-    /// True for an open document whose workspace is loading and not yet
-    /// found large: its diagnostics wait for the workspace.
-    fn held(&self, path: &Path) -> bool {
-        match self.root_of(path) {
-            Some((root, true)) => !self.loading[root].slow,
-            _ => false,
-        }
-    }
-
-    /// Forgets the workspaces whose root lies in `folder` (a workspace folder
-    /// the client removed), unless a document open in the editor still
-    /// belongs to them. Returns empty diagnostics for their files.
-    pub fn drop_workspaces_under(&mut self, folder: &Path) -> Vec<Publish> {
-        let gone: Vec<PathBuf> = self
-            .workspaces
-            .keys()
-            .filter(|r| r.starts_with(folder) && !self.open.keys().any(|p| p.starts_with(r)))
-            .cloned()
-            .collect();
-        let mut out = Vec::new();
-        self.loading
-            .retain(|r, _| !r.starts_with(folder) || self.open.keys().any(|p| p.starts_with(r)));
-        self.loads.send_modify(|n| *n += 1);
-        for root in gone {
-            if let Some(ws) = self.workspaces.remove(&root) {
-                for path in ws.aux.keys() {
-                    if let Some(uri) = convert::uri_of(path) {
-                        out.push(Publish {
-                            uri,
-                            diagnostics: Vec::new(),
-                            version: None,
-                        });
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// Records the summaries of documents indexed in the background; open
-    /// documents keep the editor's version.
-    pub fn finish_index(&mut self, root: &Path, summaries: Vec<(PathBuf, DocSummary)>) {
-        // Wakes the requests waiting for a complete index (a rename), once
-        // the summaries below are in: they wait for the lock.
-        self.loads.send_modify(|n| *n += 1);
-        let Some(ws) = self.workspaces.get_mut(root) else {
-            return;
-        };
-        ws.indexing = false;
-        // One by one on this thread: `set_docs` would resolve on rayon's
-        // pool, which runs at nice 10 here, while the lock is held.
-        for (path, summary) in summaries {
-            if !self.open.contains_key(&path) {
-                ws.set_doc(path, summary);
-            }
-        }
-    }
-
-    /// The workspace of `path`: the loaded one it belongs to; while that is
-    /// loading for the first time, a stand-in without registry,
-    /// bibliography or index; outside every workspace, `detached`.
-    pub fn workspace_of(&self, path: &Path) -> &Workspace {
-        match self.root_of(path) {
-            Some((root, false)) => &self.workspaces[root],
-            Some((root, true)) => &self.loading[root].local,
-            None => &self.detached,
-        }
-    }
-
-    fn workspace_of_mut(&mut self, path: &Path) -> Option<&mut Workspace> {
-        match self.root_of(path) {
-            Some((root, false)) => {
-                let root = root.clone();
-                self.workspaces.get_mut(&root)
-            }
-            _ => None,
-        }
-    }
-
+    /// Opens a file the client opened at `uri`.
     pub fn open_file(&mut self, path: PathBuf, uri: lsp::Uri, version: i32, text: String) {
-        let doc = (is_document(&path) && text.len() <= MAX_ANALYZED)
-            .then(|| Document::scan(path.clone(), text.clone()));
-        if doc.is_none() && is_document(&path) {
-            eprintln!(
-                "scholia: {} is {} MB, above the limit of {} MB: kept in sync, not analysed",
-                path.display(),
-                text.len() >> 20,
-                MAX_ANALYZED >> 20
-            );
-        }
-        if let Some(doc) = &doc {
-            let summary = DocSummary::of(doc);
-            if let Some(ws) = self.workspace_of_mut(&path) {
-                ws.set_doc(path.clone(), summary);
-            }
-        }
-        let rope = Rope::from_str(&text);
-        self.open.insert(
-            path.clone(),
-            OpenFile {
-                uri,
-                version,
-                rope,
-                doc,
-                tokens: None,
-            },
-        );
-        self.aux_changed(&path);
+        self.uris.insert(path.clone(), uri);
+        self.tokens.remove(&path);
+        self.host.open_file(path, version, text);
     }
 
-    /// Applies `didChange` content changes in order to the rope (positions
-    /// computed before each change), then analyses the new text from scratch
-    /// with the scanner. Returns false when the file is not open.
+    /// Applies `didChange` content changes (`Host::change_file`). Returns
+    /// false when the file is not open.
     pub fn change_file(
         &mut self,
         path: &Path,
         version: i32,
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
     ) -> bool {
-        let enc = self.encoding;
-        let Some(file) = self.open.get_mut(path) else {
-            return false;
-        };
-        // Work on a copy (a rope clone shares its chunks), and store the
-        // result only when everything succeeded: a panic on the way leaves
-        // the file as it was, never a text that disagrees with its model.
-        let mut rope = file.rope.clone();
-        for change in changes {
-            match change.range {
-                None => rope = Rope::from_str(&change.text),
-                Some(range) => {
-                    let start = convert::rope_offset(&rope, range.start, enc);
-                    let end = convert::rope_offset(&rope, range.end, enc).max(start);
-                    let start_char = rope.byte_to_char(start);
-                    let end_char = rope.byte_to_char(end);
-                    rope.remove(start_char..end_char);
-                    rope.insert(start_char, &change.text);
-                }
-            }
-        }
-        let size = rope.len_bytes();
-        let analysed_before = file.doc.is_some();
-        // A full scan, not an incremental tree-sitter reparse: the scanner is
-        // proved to give the grammar's tree, and scanning 1 MB costs less
-        // than reparsing it incrementally and walking the tree for the model
-        // (BENCHMARKS.md, "Keystroke → diagnostics"). The registry names
-        // found in the old version are handed on: only the lines the edit
-        // touched are searched again.
-        let doc = (is_document(path) && size <= MAX_ANALYZED).then(|| {
-            let text = String::from(&rope);
-            match file.doc.as_mut() {
-                Some(old) => Document::scan_edited(path.to_path_buf(), text, old),
-                None => Document::scan(path.to_path_buf(), text),
-            }
-        });
-        file.rope = rope;
-        file.version = version;
-        match doc {
-            Some(doc) => {
-                let summary = DocSummary::of(&doc);
-                file.doc = Some(doc);
-                if let Some(ws) = self.workspace_of_mut(path) {
-                    ws.set_doc(path.to_path_buf(), summary);
-                }
-            }
-            None if analysed_before => {
-                // Grown past the limit: kept in sync, no longer analysed.
-                file.doc = None;
-                if let Some(ws) = self.workspace_of_mut(path) {
-                    ws.remove_doc(path);
-                }
-            }
-            None => {}
-        }
-        self.aux_changed(path);
-        true
-    }
-
-    pub fn close_file(&mut self, path: &Path) -> Option<OpenFile> {
-        let file = self.open.remove(path)?;
-        if file.doc.is_some() {
-            // The file on disk is the truth again.
-            let summary = workspace::read_text(path).ok().map(|text| {
-                DocSummary::indexed(&Document::scan(path.to_path_buf(), text), self.encoding)
-            });
-            if let Some(ws) = self.workspace_of_mut(path) {
-                match summary {
-                    Some(s) => ws.set_doc(path.to_path_buf(), s),
-                    None => ws.remove_doc(path),
-                }
-            }
-        } else {
-            self.aux_changed(path);
-        }
-        Some(file)
-    }
-
-    /// When `path` is a registry or bibliography file of a workspace, reloads
-    /// that part with the editor's text of every open file.
-    fn aux_changed(&mut self, path: &Path) {
-        if is_document(path) {
-            return;
-        }
-        let open_aux = self.open_aux_texts();
-        let Some(ws) = self.workspace_of_mut(path) else {
-            return;
-        };
-        if ws.registry_files.iter().any(|p| p == path) {
-            ws.reload_registry_with(&open_aux);
-        } else if ws.bibliography_files.iter().any(|p| p == path) {
-            ws.reload_bibliography_with(&open_aux);
-        }
-    }
-
-    /// `scholia.toml`, registry and bibliography files of every loaded
-    /// workspace (what the server polls when the client cannot watch).
-    pub fn watched_workspace_files(&self) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        for (root, ws) in &self.workspaces {
-            out.push(root.join(workspace::CONFIG_FILE));
-            out.extend(ws.registry_files.iter().cloned());
-            out.extend(ws.bibliography_files.iter().cloned());
-        }
-        out
-    }
-
-    /// The text of every open file that is not a document (registry,
-    /// bibliography, config), as the editor holds it.
-    fn open_aux_texts(&self) -> HashMap<PathBuf, String> {
-        self.open
-            .iter()
-            .filter(|(_, f)| f.doc.is_none())
-            .map(|(p, f)| (p.clone(), String::from(&f.rope)))
-            .collect()
-    }
-
-    /// Files changed on disk (`workspace/didChangeWatchedFiles`). Returns
-    /// the (re)loads to run off the lock: a workspace whose `scholia.toml`
-    /// changed, or that gained or lost a file that is not a document, is
-    /// loaded anew; the old one serves until the new one is in.
-    pub fn files_changed(&mut self, changes: &[(PathBuf, lsp::FileChangeType)]) -> Vec<LoadJob> {
-        let mut reload_roots: Vec<PathBuf> = Vec::new();
-        for (path, kind) in changes {
-            // Editors' locks, backups and swap files come and go as the
-            // user types: never read, never a reason to reload.
-            if workspace::is_editor_leftover(path) {
-                continue;
-            }
-            let Some((root, loading)) = self.root_of(path).map(|(r, l)| (r.clone(), l)) else {
-                continue;
-            };
-            let is_config = path
-                .file_name()
-                .is_some_and(|n| n == workspace::CONFIG_FILE);
-            if loading {
-                // The load under way may have read the file before it
-                // changed: start it again. Documents are read later, by
-                // the indexer.
-                if !is_document(path) && !reload_roots.contains(&root) {
-                    reload_roots.push(root);
-                }
-                continue;
-            }
-            let created_or_deleted = *kind != lsp::FileChangeType::CHANGED;
-            let ws = &self.workspaces[&root];
-            let is_aux = ws.registry_files.contains(path) || ws.bibliography_files.contains(path);
-            if is_config || (created_or_deleted && !is_document(path)) {
-                if !reload_roots.contains(&root) {
-                    reload_roots.push(root);
-                }
-            } else if is_aux {
-                if !self.open.contains_key(path) {
-                    self.aux_changed(path);
-                }
-            } else if is_document(path) && !self.open.contains_key(path) {
-                let ws = self.workspaces.get_mut(&root).expect("root is loaded");
-                match workspace::read_text(path) {
-                    Ok(text) if *kind != lsp::FileChangeType::DELETED => {
-                        let doc = Document::scan(path.clone(), text);
-                        ws.set_doc(path.clone(), DocSummary::indexed(&doc, self.encoding));
-                    }
-                    _ => ws.remove_doc(path),
-                }
-            }
-        }
-        reload_roots
+        let changes = changes
             .into_iter()
-            .map(|root| self.begin_load(&root))
-            .collect()
-    }
-
-    /// Diagnostics of one open file (a document, or a registry/bibliography/
-    /// config file). `None` for a document whose workspace is loading and
-    /// not yet found large (its diagnostics come with the workspace).
-    pub fn diagnostics_of(&self, path: &Path) -> Option<Publish> {
-        let file = self.open.get(path)?;
-        if self.held(path) {
-            return None;
-        }
-        let enc = self.encoding;
-        let ws = self.workspace_of(path);
-        let list = match &file.doc {
-            None if is_document(path) => vec![lsp::Diagnostic {
-                range: lsp::Range::default(),
-                severity: Some(lsp::DiagnosticSeverity::INFORMATION),
-                source: Some("scholia".to_string()),
-                message: format!(
-                    "this document is {} MB, above the limit of {} MB for live checking: it is kept in sync but not analysed (no diagnostics, hover or other features); `scholia check` checks it",
-                    file.rope.len_bytes() >> 20,
-                    MAX_ANALYZED >> 20
-                ),
-                ..Default::default()
-            }],
-            Some(doc) => {
-                convert::diagnostics(&doc.line_index, &doc.text, &self.check(doc, ws), enc)
-            }
-            None => {
-                let aux = ws.aux.get(path)?;
-                let mut ds = aux.diagnostics.clone();
-                diagnostics::finish(&mut ds, ws);
-                convert::diagnostics(&aux.line_index, &aux.text, &ds, enc)
-            }
-        };
-        Some(Publish {
-            uri: file.uri.clone(),
-            diagnostics: list,
-            version: Some(file.version),
-        })
-    }
-
-    /// `diagnostics::check`, except what would be wrong for a moment and
-    /// then vanish: no translation check while the workspace loads (the
-    /// stand-in has no index), nor while it is indexed when the original
-    /// is not indexed yet.
-    fn check(&self, doc: &Document, ws: &Workspace) -> Vec<crate::base::Diagnostic> {
-        let mut out = diagnostics::check_local(doc, ws);
-        let loading = self.is_loading(&doc.path);
-        let original_unknown =
-            || workspace::translation_target(doc).is_some_and(|t| !ws.docs.contains_key(&t));
-        let wait = loading || (ws.indexing && original_unknown());
-        if !wait {
-            out.extend(diagnostics::check_translation(doc, ws));
-        }
-        diagnostics::finish(&mut out, ws);
-        out
-    }
-
-    /// Diagnostics of every open file, and of every registry, bibliography
-    /// and config file of the loaded workspaces (an empty list clears a
-    /// fixed one).
-    pub fn all_diagnostics(&self) -> Vec<Publish> {
-        let mut out: Vec<Publish> = self
-            .open
-            .keys()
-            .filter_map(|p| self.diagnostics_of(p))
+            .map(|c| TextChange {
+                range: c
+                    .range
+                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: c.text,
+            })
             .collect();
-        for ws in self.workspaces.values() {
-            for (path, aux) in &ws.aux {
-                if self.open.contains_key(path) {
-                    continue;
-                }
-                let Some(uri) = convert::uri_of(path) else {
-                    continue;
-                };
-                let mut ds = aux.diagnostics.clone();
-                diagnostics::finish(&mut ds, ws);
-                out.push(Publish {
-                    uri,
-                    diagnostics: convert::diagnostics(
-                        &aux.line_index,
-                        &aux.text,
-                        &ds,
-                        self.encoding,
-                    ),
-                    version: None,
-                });
-            }
-        }
-        out
+        self.host.change_file(path, version, changes)
     }
 
-    /// An `ide::Location` as an LSP location: from its span when the index
-    /// has one, else from the file's text (open, in memory, or on disk).
-    pub fn location(&self, loc: &crate::ide::Location) -> Option<lsp::Location> {
-        let uri = convert::uri_of(&loc.path)?;
-        self.location_in(uri, loc)
+    /// Closes a file; true when it was an analysed document.
+    pub fn close_file(&mut self, path: &Path) -> Option<bool> {
+        self.uris.remove(path);
+        self.tokens.remove(path);
+        self.host.close_file(path).map(|f| f.doc.is_some())
     }
+}
 
-    /// `location` for many: the URI is made once per run of locations in
-    /// one file (references and renames return thousands in a few files).
-    pub fn locations<'a>(
-        &self,
-        locs: impl IntoIterator<Item = &'a crate::ide::Location>,
-    ) -> Vec<Option<lsp::Location>> {
-        let mut last: Option<(&Path, Option<lsp::Uri>)> = None;
-        let mut out = Vec::new();
-        for loc in locs {
-            let uri = match &last {
-                Some((p, uri)) if *p == loc.path.as_path() => uri.clone(),
-                _ => {
-                    let uri = convert::uri_of(&loc.path);
-                    last = Some((&loc.path, uri.clone()));
-                    uri
-                }
+/// The host's diagnostics as LSP messages (`State::to_publish`), for a
+/// caller that holds the host mutably borrowed.
+pub fn publishes(
+    uris: &HashMap<PathBuf, lsp::Uri>,
+    enc: crate::text::Encoding,
+    list: Vec<FileDiagnostics<'_>>,
+) -> Vec<Publish> {
+    list.into_iter()
+        .filter_map(|f| {
+            let uri = match (f.version, uris.get(f.path.as_ref())) {
+                (Some(_), Some(uri)) => uri.clone(),
+                _ => convert::uri_of(&f.path)?,
             };
-            out.push(uri.and_then(|uri| self.location_in(uri, loc)));
-        }
-        out
-    }
-
-    fn location_in(&self, uri: lsp::Uri, loc: &crate::ide::Location) -> Option<lsp::Location> {
-        let range = match (&loc.span, loc.range == (0..0)) {
-            (Some(span), _) => lsp::Range::new(
-                lsp::Position::new(span.start.line, span.start.col),
-                lsp::Position::new(span.end.line, span.end.col),
-            ),
-            (None, true) => lsp::Range::default(),
-            (None, false) => self.with_text(&loc.path, |text, index| {
-                convert::range(index, text, &loc.range, self.encoding)
-            })?,
-        };
-        Some(lsp::Location { uri, range })
-    }
-
-    /// Runs `f` on the text and line index of a file of a workspace,
-    /// borrowed when the file is open or in memory (no copy of a large open
-    /// document per location), read from disk otherwise.
-    fn with_text<R>(&self, path: &Path, f: impl FnOnce(&str, &LineIndex) -> R) -> Option<R> {
-        if let Some(d) = self.open.get(path).and_then(|f| f.doc.as_ref()) {
-            return Some(f(&d.text, &d.line_index));
-        }
-        if !self.open.contains_key(path)
-            && let Some(aux) = self.workspace_of(path).aux.get(path)
-        {
-            return Some(f(&aux.text, &aux.line_index));
-        }
-        let (text, index) = self.text_of(path)?;
-        Some(f(&text, &index))
-    }
-
-    /// The text and line index of any file of a workspace, for converting a
-    /// location in it: open files as the editor holds them, registry and
-    /// bibliography files from memory, other files from disk.
-    pub fn text_of(&self, path: &Path) -> Option<(String, LineIndex)> {
-        if let Some(f) = self.open.get(path) {
-            return Some(match &f.doc {
-                Some(d) => (d.text.clone(), d.line_index.clone()),
-                None => {
-                    let t = String::from(&f.rope);
-                    let i = LineIndex::new(&t);
-                    (t, i)
+            let diagnostics = match f.report {
+                Report::Found { text, index, list } => {
+                    convert::diagnostics(index, text, &list, enc)
                 }
-            });
-        }
-        let ws = self.workspace_of(path);
-        if let Some(aux) = ws.aux.get(path) {
-            return Some((aux.text.clone(), aux.line_index.clone()));
-        }
-        let text = workspace::read_text(path).ok()?;
-        let index = LineIndex::new(&text);
-        Some((text, index))
-    }
-}
-
-/// A `.scholia` file that is not an editor's lock, backup or swap file.
-pub fn is_document(path: &Path) -> bool {
-    workspace::is_document(path)
-}
-
-/// Parses documents for the index (run off the lock, in parallel).
-pub fn index_documents(paths: &[PathBuf], enc: Encoding) -> Vec<(PathBuf, DocSummary)> {
-    use rayon::prelude::*;
-    paths
-        .par_iter()
-        .filter_map(|p| {
-            let text = workspace::read_text(p).ok()?;
-            let doc = Document::scan(p.clone(), text);
-            Some((p.clone(), DocSummary::indexed(&doc, enc)))
+                Report::TooLarge { bytes } => vec![lsp::Diagnostic {
+                    range: lsp::Range::default(),
+                    severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+                    source: Some("scholia".to_string()),
+                    message: crate::host::too_large_message(bytes),
+                    ..Default::default()
+                }],
+                Report::Clear => Vec::new(),
+            };
+            Some(Publish {
+                uri,
+                diagnostics,
+                version: f.version,
+            })
         })
         .collect()
 }

@@ -82,9 +82,9 @@ fn wanted(kind: ActionKind, only: Option<&[lsp::CodeActionKind]>) -> bool {
 
 pub fn code_action(s: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
     let path = convert::path_of(&p.text_document.uri)?;
-    let doc = s.open.get(&path)?.doc.as_ref()?;
-    let ws = s.workspace_of(&path);
-    let enc = s.encoding;
+    let doc = s.host.open_doc(&path)?;
+    let ws = s.host.workspace_of(&path);
+    let enc = s.host.encoding;
     let at = |pos: lsp::Position| convert::offset(&doc.line_index, &doc.text, pos, enc);
     let (a, b) = (at(p.range.start), at(p.range.end));
     let sel = a.min(b)..a.max(b);
@@ -160,16 +160,16 @@ fn to_lsp(
 /// the client supports them (an open file's version; `null` for a file the
 /// editor does not hold), else `changes`.
 fn workspace_edit(s: &State, doc: &Document, files: &[FileEdit]) -> Option<lsp::WorkspaceEdit> {
-    let enc = s.encoding;
+    let enc = s.host.encoding;
     let mut per_file: Vec<(lsp::Uri, Option<i32>, Vec<lsp::TextEdit>)> = Vec::new();
     for f in files {
         let uri = convert::uri_of(&f.path)?;
-        let version = s.open.get(&f.path).map(|o| o.version);
+        let version = s.host.open.get(&f.path).map(|o| o.version);
         let owned;
         let (text, index) = if f.path == doc.path {
             (&doc.text, &doc.line_index)
         } else {
-            owned = s.text_of(&f.path)?;
+            owned = s.host.text_of(&f.path)?;
             (&owned.0, &owned.1)
         };
         let edits = f

@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types as lsp;
 use super::super::convert;
 use crate::lsp::state::State;
 use crate::report;
-use crate::workspace::{self, Document};
+use crate::workspace;
 
 /// The command that computes a translation report.
 pub const TRANSLATION_REPORT: &str = "scholia.translationReport";
@@ -47,17 +47,11 @@ pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
     }
     let uri = uri_argument(&p.arguments)?;
     let path = convert::path_of(&uri)?;
-    let read;
-    let doc = match s.open.get(&path).and_then(|f| f.doc.as_ref()) {
-        Some(doc) => doc,
-        None => {
-            read = Document::scan(path.clone(), workspace::read_text(&path).ok()?);
-            &read
-        }
-    };
+    let doc = s.host.document(&path)?;
+    let doc = &*doc;
     let original_path = workspace::translation_target(doc)?;
-    let original = report::load_original(doc, |p| s.open.get(p).and_then(|f| f.doc.as_ref()));
-    let ws = s.workspace_of(&path);
+    let original = report::load_original(doc, |p| s.host.open_doc(p));
+    let ws = s.host.workspace_of(&path);
     let report = report::translation_report(doc, original.as_ref().map(|o| o.doc()), ws);
     let mut value = serde_json::to_value(&report).ok()?;
     if let Some(object) = value.as_object_mut() {
@@ -76,13 +70,13 @@ pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
 pub fn code_lens(s: &mut State, p: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>> {
     let uri = p.text_document.uri;
     let path = convert::path_of(&uri)?;
-    let doc = s.open.get(&path)?.doc.as_ref()?;
+    let doc = s.host.open_doc(&path)?;
     let field = doc.model.front_matter.as_ref()?.translation_of.as_ref()?;
-    let range = convert::range(&doc.line_index, &doc.text, &field.range, s.encoding);
-    let original = report::load_original(doc, |p| s.open.get(p).and_then(|f| f.doc.as_ref()));
+    let range = convert::range(&doc.line_index, &doc.text, &field.range, s.host.encoding);
+    let original = report::load_original(doc, |p| s.host.open_doc(p));
     let count = match &original {
         Some(original) => {
-            let ws = s.workspace_of(&path);
+            let ws = s.host.workspace_of(&path);
             match report::translation_report(doc, Some(original.doc()), ws).differences {
                 0 => "no differences".to_string(),
                 1 => "1 difference".to_string(),

@@ -47,7 +47,7 @@ fn kind(k: ItemKind) -> lsp::CompletionItemKind {
 pub fn completion(s: &mut State, p: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
     let tdp = p.text_document_position;
     let (doc, offset) = super::doc_at(s, &tdp.text_document.uri, tdp.position)?;
-    let ws = s.workspace_of(&doc.path);
+    let ws = s.host.workspace_of(&doc.path);
     let found = ide::completion(doc, ws, offset)?;
     let label_details = label_details_support(&s.client_caps);
     let uri = tdp.text_document.uri.as_str();
@@ -61,7 +61,7 @@ pub fn completion(s: &mut State, p: lsp::CompletionParams) -> Option<lsp::Comple
                 Some((bytes, range)) if *bytes == item.replace => *range,
                 _ => {
                     let range =
-                        convert::range(&doc.line_index, &doc.text, &item.replace, s.encoding);
+                        convert::range(&doc.line_index, &doc.text, &item.replace, s.host.encoding);
                     last = Some((item.replace.clone(), range));
                     range
                 }
@@ -124,7 +124,7 @@ pub fn resolve(s: &mut State, p: lsp::CompletionItem) -> lsp::CompletionItem {
     let Some(path) = path else {
         return p;
     };
-    let ws = s.workspace_of(&path);
+    let ws = s.host.workspace_of(&path);
     let markup = convert::documentation_markup(&s.client_caps);
     if let Some(text) = ide::documentation(ws, &what, markup) {
         p.documentation = Some(lsp::Documentation::MarkupContent(convert::markup_content(

@@ -15,7 +15,7 @@ pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabil
 
 pub fn folding_range(s: &mut State, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
     let path = convert::path_of(&p.text_document.uri)?;
-    let doc = s.open.get(&path)?.doc.as_ref()?;
+    let doc = s.host.open_doc(&path)?;
     let folds = ide::folding_ranges(doc)
         .into_iter()
         .map(|f| lsp::FoldingRange {

@@ -16,13 +16,13 @@ pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabil
 
 pub fn document_link(s: &mut State, p: lsp::DocumentLinkParams) -> Option<Vec<lsp::DocumentLink>> {
     let path = convert::path_of(&p.text_document.uri)?;
-    let doc = s.open.get(&path)?.doc.as_ref()?;
-    let ws = s.workspace_of(&path);
+    let doc = s.host.open_doc(&path)?;
+    let ws = s.host.workspace_of(&path);
     let links = ide::document_links(doc, ws)
         .into_iter()
         .filter_map(|l| {
             Some(lsp::DocumentLink {
-                range: convert::range(&doc.line_index, &doc.text, &l.range, s.encoding),
+                range: convert::range(&doc.line_index, &doc.text, &l.range, s.host.encoding),
                 target: Some(convert::uri_of(&l.target)?),
                 tooltip: Some(match l.title {
                     Some(t) => format!("Open the original: {t}"),

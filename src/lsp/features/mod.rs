@@ -7,7 +7,9 @@
 pub mod code_actions;
 pub mod commands;
 pub mod completion;
+pub mod definition;
 pub mod folding;
+pub mod hover;
 pub mod links;
 pub mod references;
 pub mod rename;
@@ -23,7 +25,9 @@ pub fn register(caps: &mut lsp::ServerCapabilities, client: &lsp::ClientCapabili
     code_actions::register(caps, client);
     commands::register(caps, client);
     completion::register(caps, client);
+    definition::register(caps, client);
     folding::register(caps, client);
+    hover::register(caps, client);
     links::register(caps, client);
     references::register(caps, client);
     rename::register(caps, client);
@@ -38,7 +42,7 @@ pub fn doc_at<'s>(
     pos: lsp::Position,
 ) -> Option<(&'s crate::workspace::Document, usize)> {
     let path = super::convert::path_of(uri)?;
-    let doc = s.open.get(&path)?.doc.as_ref()?;
-    let offset = super::convert::offset(&doc.line_index, &doc.text, pos, s.encoding);
+    let doc = s.host.open_doc(&path)?;
+    let offset = super::convert::offset(&doc.line_index, &doc.text, pos, s.host.encoding);
     Some((doc, offset))
 }

@@ -10,7 +10,7 @@ use crate::ide::Location;
 use crate::ide::references::{self, FileLocations, Ranges, Target};
 use crate::lsp::state::State;
 use crate::lsp::transport::JsonOut;
-use crate::workspace::{Document, Span};
+use crate::workspace::Document;
 
 pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabilities) {
     caps.references_provider = Some(lsp::OneOf::Left(true));
@@ -24,21 +24,21 @@ pub(super) fn target_at<'s>(
     pos: lsp::Position,
 ) -> Option<(Target, Option<&'s Document>)> {
     if let Some((doc, offset)) = super::doc_at(s, uri, pos) {
-        let ws = s.workspace_of(&doc.path);
+        let ws = s.host.workspace_of(&doc.path);
         return references::target_at(doc, ws, offset).map(|t| (t, Some(doc)));
     }
     let path = convert::path_of(uri)?;
-    let (text, index) = s.text_of(&path)?;
-    let offset = convert::offset(&index, &text, pos, s.encoding);
-    references::target_in_file(s.workspace_of(&path), &path, offset).map(|t| (t, None))
+    let (text, index) = s.host.text_of(&path)?;
+    let offset = convert::offset(&index, &text, pos, s.host.encoding);
+    references::target_in_file(s.host.workspace_of(&path), &path, offset).map(|t| (t, None))
 }
 
 pub fn references(s: &mut State, p: lsp::ReferenceParams) -> Option<Answer> {
     let tp = p.text_document_position;
     let (target, current) = target_at(s, &tp.text_document.uri, tp.position)?;
     let path = convert::path_of(&tp.text_document.uri)?;
-    let ws = s.workspace_of(&path);
-    let open = |p: &std::path::Path| s.open.get(p).and_then(|f| f.doc.as_ref());
+    let ws = s.host.workspace_of(&path);
+    let open = |p: &std::path::Path| s.host.open_doc(p);
     let found = references::references(ws, &target, current, open, p.context.include_declaration);
     Some(Answer::of(s, found))
 }
@@ -50,13 +50,6 @@ pub fn references(s: &mut State, p: lsp::ReferenceParams) -> Option<Answer> {
 pub struct Answer {
     files: Vec<(Arc<str>, usize)>,
     ranges: Vec<lsp::Range>,
-}
-
-fn lsp_range(span: Span) -> lsp::Range {
-    lsp::Range::new(
-        lsp::Position::new(span.start.line, span.start.col),
-        lsp::Position::new(span.end.line, span.end.col),
-    )
 }
 
 /// Answers above this many locations are converted on two threads.
@@ -129,20 +122,20 @@ impl Answer {
             if let Ranges::Mentions(doc) = &file.ranges
                 && let Some(spans) = doc.mention_spans()
             {
-                ranges.extend(spans.iter().map(|&span| lsp_range(span)));
+                ranges.extend(spans.iter().map(|&span| convert::span_range(span)));
                 files.push((uri, ranges.len() - before));
                 continue;
             }
-            let doc = s.open.get(file.path.as_ref()).and_then(|f| f.doc.as_ref());
+            let doc = s.host.open_doc(file.path.as_ref());
             for (range, span) in file.ranges.iter() {
                 ranges.push(match (span, doc) {
-                    (Some(span), _) => lsp_range(span),
+                    (Some(span), _) => convert::span_range(span),
                     (None, Some(doc)) => {
-                        convert::range(&doc.line_index, &doc.text, &range, s.encoding)
+                        convert::range(&doc.line_index, &doc.text, &range, s.host.encoding)
                     }
                     (None, None) => {
                         let location = Location::new(file.path.to_path_buf(), range);
-                        let Some(loc) = s.location(&location) else {
+                        let Some(loc) = convert::location(&s.host, &location) else {
                             continue;
                         };
                         loc.range

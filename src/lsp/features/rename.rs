@@ -41,11 +41,11 @@ fn renameable(
 ) -> std::result::Result<(Renameable, std::path::PathBuf), String> {
     let path = convert::path_of(uri).ok_or("not a file")?;
     if let Some((doc, offset)) = super::doc_at(s, uri, pos) {
-        return rename::prepare(doc, s.workspace_of(&path), offset).map(|r| (r, path));
+        return rename::prepare(doc, s.host.workspace_of(&path), offset).map(|r| (r, path));
     }
-    let (text, index) = s.text_of(&path).ok_or("this file is not open")?;
-    let offset = convert::offset(&index, &text, pos, s.encoding);
-    rename::prepare_in_registry(s.workspace_of(&path), &path, offset).map(|r| (r, path))
+    let (text, index) = s.host.text_of(&path).ok_or("this file is not open")?;
+    let offset = convert::offset(&index, &text, pos, s.host.encoding);
+    rename::prepare_in_registry(s.host.workspace_of(&path), &path, offset).map(|r| (r, path))
 }
 
 pub fn prepare_rename(
@@ -54,10 +54,11 @@ pub fn prepare_rename(
 ) -> Result<Option<lsp::PrepareRenameResponse>> {
     let (r, path) = renameable(s, &p.text_document.uri, p.position).map_err(refused)?;
     let (text, index) = s
+        .host
         .text_of(&path)
         .ok_or_else(|| refused("this file is not open".into()))?;
     Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
-        range: convert::range(&index, &text, &r.range, s.encoding),
+        range: convert::range(&index, &text, &r.range, s.host.encoding),
         placeholder: r.placeholder,
     }))
 }
@@ -65,9 +66,9 @@ pub fn prepare_rename(
 pub fn rename(s: &mut State, p: lsp::RenameParams) -> Result<Option<Edits>> {
     let tp = p.text_document_position;
     let (r, path) = renameable(s, &tp.text_document.uri, tp.position).map_err(refused)?;
-    let ws = s.workspace_of(&path);
-    let current = s.open.get(&path).and_then(|f| f.doc.as_ref());
-    let open = |p: &std::path::Path| s.open.get(p).and_then(|f| f.doc.as_ref());
+    let ws = s.host.workspace_of(&path);
+    let current = s.host.open_doc(&path);
+    let open = |p: &std::path::Path| s.host.open_doc(p);
     let edits = rename::rename(ws, &r.target, &p.new_name, current, open).map_err(refused)?;
     let mut out = Edits::default();
     // Edits come grouped by file: one URI per run of edits in a file (a
@@ -90,15 +91,8 @@ pub fn rename(s: &mut State, p: lsp::RenameParams) -> Result<Option<Edits>> {
             run = Some((&loc.path, i));
         }
         let Some((_, i)) = run else { continue };
-        let range = match &loc.span {
-            Some(span) => lsp::Range::new(
-                lsp::Position::new(span.start.line, span.start.col),
-                lsp::Position::new(span.end.line, span.end.col),
-            ),
-            None => match s.location(loc) {
-                Some(l) => l.range,
-                None => continue,
-            },
+        let Some(range) = convert::location_range(&s.host, loc) else {
+            continue;
         };
         out.files[i].1.push(lsp::TextEdit {
             range,

@@ -66,20 +66,20 @@ fn encode(doc: &Document, tokens: &[Token], enc: Encoding) -> Vec<lsp::SemanticT
 
 fn document<'s>(s: &'s State, uri: &lsp::Uri) -> Option<&'s Document> {
     let path = crate::lsp::convert::path_of(uri)?;
-    s.open.get(&path)?.doc.as_ref()
+    s.host.open_doc(&path)
 }
 
 /// Computes the full data of `uri` and remembers it (in the open file, so
 /// it goes when the file closes) under a new result id.
 fn compute(s: &mut State, uri: &lsp::Uri) -> Option<(String, Vec<lsp::SemanticToken>)> {
     let doc = document(s, uri)?;
-    let ws = s.workspace_of(&doc.path);
-    let data = encode(doc, &ide::tokens(doc, ws), s.encoding);
+    let ws = s.host.workspace_of(&doc.path);
+    let data = encode(doc, &ide::tokens(doc, ws), s.host.encoding);
     s.next_result_id += 1;
     let id = s.next_result_id.to_string();
     let path = crate::lsp::convert::path_of(uri)?;
-    if let Some(file) = s.open.get_mut(&path) {
-        file.tokens = Some((id.clone(), data.clone()));
+    if s.host.open.contains_key(&path) {
+        s.tokens.insert(path, (id.clone(), data.clone()));
     }
     Some((id, data))
 }
@@ -97,14 +97,15 @@ pub fn range(
     p: lsp::SemanticTokensRangeParams,
 ) -> Option<lsp::SemanticTokensRangeResult> {
     let doc = document(s, &p.text_document.uri)?;
-    let ws = s.workspace_of(&doc.path);
-    let offset = |pos| crate::lsp::convert::offset(&doc.line_index, &doc.text, pos, s.encoding);
+    let ws = s.host.workspace_of(&doc.path);
+    let offset =
+        |pos| crate::lsp::convert::offset(&doc.line_index, &doc.text, pos, s.host.encoding);
     let range = offset(p.range.start)..offset(p.range.end);
     let tokens = ide::tokens_in(doc, ws, range);
     Some(lsp::SemanticTokensRangeResult::Tokens(
         lsp::SemanticTokens {
             result_id: None,
-            data: encode(doc, &tokens, s.encoding),
+            data: encode(doc, &tokens, s.host.encoding),
         },
     ))
 }
@@ -137,8 +138,7 @@ pub fn full_delta(
 ) -> Option<lsp::SemanticTokensFullDeltaResult> {
     let uri = &p.text_document.uri;
     let previous = crate::lsp::convert::path_of(uri)
-        .and_then(|path| s.open.get(&path))
-        .and_then(|f| f.tokens.as_ref())
+        .and_then(|path| s.tokens.get(&path))
         .filter(|(id, _)| *id == p.previous_result_id)
         .map(|(_, data)| data.clone());
     let (id, data) = compute(s, uri)?;

@@ -10,8 +10,6 @@
 //! entries CLASS (person), STRUCT (place), MODULE (organization); documents
 //! FILE.
 
-use std::path::Path;
-
 use tower_lsp_server::ls_types as lsp;
 
 use crate::ide::symbols::{self as ide, Symbol, SymbolKind};
@@ -67,33 +65,12 @@ pub fn document_symbol(
     p: lsp::DocumentSymbolParams,
 ) -> Option<lsp::DocumentSymbolResponse> {
     let path = convert::path_of(&p.text_document.uri)?;
-    let doc = s.open.get(&path)?.doc.as_ref()?;
+    let doc = s.host.open_doc(&path)?;
     let symbols = ide::document_symbols(doc)
         .into_iter()
-        .map(|sym| to_lsp(&doc.line_index, &doc.text, sym, s.encoding))
+        .map(|sym| to_lsp(&doc.line_index, &doc.text, sym, s.host.encoding))
         .collect();
     Some(lsp::DocumentSymbolResponse::Nested(symbols))
-}
-
-/// The LSP range of `range` in a registry file (or the start of a document).
-fn location(
-    s: &State,
-    ws: &crate::workspace::Workspace,
-    path: &Path,
-    range: &std::ops::Range<usize>,
-) -> Option<lsp::Location> {
-    let uri = convert::uri_of(path)?;
-    if range.is_empty() && range.start == 0 {
-        return Some(lsp::Location::new(uri, lsp::Range::default()));
-    }
-    let range = match ws.aux.get(path) {
-        Some(aux) => convert::range(&aux.line_index, &aux.text, range, s.encoding),
-        None => {
-            let (text, index) = s.text_of(path)?;
-            convert::range(&index, &text, range, s.encoding)
-        }
-    };
-    Some(lsp::Location::new(uri, range))
 }
 
 #[allow(deprecated)]
@@ -102,9 +79,10 @@ pub fn workspace_symbol(
     p: lsp::WorkspaceSymbolParams,
 ) -> Option<lsp::WorkspaceSymbolResponse> {
     let mut found: Vec<(u32, lsp::SymbolInformation)> = Vec::new();
-    for ws in s.workspaces.values() {
+    for ws in s.host.workspaces.values() {
         for sym in ide::workspace_symbols(ws, &p.query, WORKSPACE_LIMIT) {
-            let Some(location) = location(s, ws, &sym.path, &sym.range) else {
+            let at = crate::ide::Location::new(sym.path.clone(), sym.range.clone());
+            let Some(location) = convert::location(&s.host, &at) else {
                 continue;
             };
             found.push((
