@@ -203,6 +203,28 @@ Starts flymake on every round: batch Emacs never runs its idle start."
     (scholia-test--check (equal (file-truename root) (file-truename scholia-test-ws))
                          scholia-test-ws root)))
 
+(scholia-test "scholia-ts-mode without a grammar (or tree-sitter) falls back to the regexps"
+  (with-temp-buffer
+    (scholia-ts-mode)
+    (insert "[[zhou-enlai]] said [sic].\n")
+    (font-lock-ensure)
+    (scholia-test--check (and (eq major-mode 'scholia-ts-mode)
+                              (memq 'scholia-mention (ensure-list (get-text-property 3 'face))))
+                         "scholia-ts-mode with scholia-mention on the mention"
+                         (list major-mode (get-text-property 3 'face)))))
+
+(scholia-test "the front matter ends where its closing +++ is, as the text changes"
+  (with-temp-buffer
+    (scholia-mode)
+    (insert "+++\ntitle = \"T\"\n+++\n# Heading\n")
+    (let ((heading (scholia-test--find "# Heading")))
+      (scholia-test--check (not (scholia--in-front-matter-p heading)) "the heading after the front matter" heading)
+      (goto-char (point-min))
+      (forward-line 2)
+      (delete-region (point) (line-end-position))
+      (scholia-test--check (null (scholia--front-matter-end)) "no front matter once its end is gone"
+                           (scholia--front-matter-end)))))
+
 ;;;; eglot
 
 ;; A buffer with unsaved changes before the server starts: Emacs keeps its
@@ -364,7 +386,7 @@ the completion styles keep instead."
 
 ;;;; Commands
 
-(scholia-test "scholia-translation-report shows the report of a translation"
+(scholia-test "scholia-translation-report shows the report of a translation, as edited"
   (let* ((file (expand-file-name "emacs-translation.scholia" scholia-test-ws))
          (buf (find-file-noselect file)))
     (with-current-buffer buf
@@ -372,11 +394,15 @@ the completion styles keep instead."
               "translation-of = \"1952-09-14-zhou-to-mao.scholia\"\n+++\n\nТекст.[^1]\n\n[^1]: Примечание.\n")
       (save-buffer)
       (scholia-test--check (eglot-current-server) "eglot managing the new file" nil)
+      ;; Unsaved: the report is of the text in the buffer.
+      (goto-char (point-max))
+      (insert "\nMore.[^9]\n\n[^9]: B.\n")
       (let* ((report-buf (scholia-test--wait (lambda () (ignore-errors (scholia-translation-report))) 10))
              (text (and report-buf (with-current-buffer report-buf (buffer-string)))))
         (scholia-test--check (and text (string-prefix-p "translation " text)
-                                  (string-match-p "1952-09-14-zhou-to-mao" text))
-                             "a report naming the original" text)))
+                                  (string-match-p "1952-09-14-zhou-to-mao" text)
+                                  (string-match-p (regexp-quote "[^9] is not in the original") text))
+                             "a report naming the original and the unsaved [^9]" text)))
     (with-current-buffer buf (set-buffer-modified-p nil))
     (kill-buffer buf)))
 
