@@ -198,6 +198,27 @@ Starts flymake on every round: batch Emacs never runs its idle start."
     (scholia-test--check (equal (thing-at-point 'symbol t) "zhou-enlai") "the id `zhou-enlai' is one symbol"
                          (thing-at-point 'symbol t))))
 
+(scholia-test "electric-pair-mode closes [[, [@ and [^ as they are typed"
+  (dolist (case '(("[[" . "[[]]") ("[@" . "[@]") ("[^" . "[^]")))
+    (with-temp-buffer
+      (scholia-mode)
+      (electric-pair-local-mode 1)
+      (dolist (c (string-to-list (car case)))
+        (let ((last-command-event c))
+          (call-interactively #'self-insert-command)))
+      (scholia-test--check (equal (buffer-string) (cdr case)) (cdr case) (buffer-string)))))
+
+(scholia-test "imenu without a server: headings and footnote definitions"
+  (with-temp-buffer
+    (scholia-mode)
+    (insert "+++\ntitle = \"T\"\n+++\n\n# Talks\n\nText.[^1]\n\n## Prisoners\n\n[^1]: A note.\n")
+    (let* ((index (imenu--generic-function imenu-generic-expression))
+           (names (mapcar (lambda (e) (if (consp (cdr e)) (cons (car e) (mapcar #'car (cdr e))) (car e)))
+                          index)))
+      (scholia-test--check (and (member "Talks" names) (member "Prisoners" names)
+                                (member '("Footnotes" "[^1]") names))
+                           "Talks, Prisoners and (Footnotes [^1])" names))))
+
 (scholia-test "the project root is the scholia.toml folder, not the .git one"
   (let ((root (project-root (project-current))))
     (scholia-test--check (equal (file-truename root) (file-truename scholia-test-ws))
