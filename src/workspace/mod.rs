@@ -719,7 +719,8 @@ impl Workspace {
     pub fn reload_registry_with(&mut self, open: &HashMap<PathBuf, String>) {
         let files = self.registry_files.clone();
         let texts = self.read_aux(&files, open);
-        let (registry, diagnostics) = Registry::load(&texts);
+        let (mut registry, diagnostics) = Registry::load(&texts);
+        registry.set_not_mentions(&self.config.not_mentions);
         self.registry = registry;
         for (path, d) in diagnostics {
             if let Some(f) = self.aux.get_mut(&path) {
