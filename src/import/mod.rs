@@ -77,7 +77,7 @@ mod convert;
 mod front_matter;
 mod info;
 mod notes;
-mod tag;
+pub mod tag;
 
 use std::collections::HashMap;
 use std::io::Write;
