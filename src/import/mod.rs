@@ -232,6 +232,7 @@ fn import_one(
     }
     let options = Options {
         tag: args.tag.then_some(&ws.registry),
+        registry: Some(&ws.registry),
         bibliography: ws
             .bibliography
             .entries
