@@ -93,7 +93,7 @@ fn is_under(path: &Path, targets: &[PathBuf]) -> bool {
     targets.iter().any(|t| path.starts_with(t))
 }
 
-fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
+pub(super) fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for t in targets {
         // An editor's lock, backup or swap file is skipped even when named

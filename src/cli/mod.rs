@@ -1,6 +1,7 @@
 //! The command line: `scholia check`, `scholia lsp`.
 
 mod check;
+mod tag;
 
 use std::path::PathBuf;
 
@@ -35,6 +36,16 @@ enum Command {
     },
     /// Turn an archive's plain-text export into a .scholia document.
     Import(crate::import::ImportArgs),
+    /// Tag every untagged registry name that names one entry, in the documents under the paths (default: the current folder).
+    Tag {
+        paths: Vec<PathBuf>,
+        /// Print the changes as a diff and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only the names written so (compared as names are matched).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Serve the Language Server Protocol over stdio.
     Lsp {
         /// Accepted and ignored (editors pass it by habit).
@@ -79,6 +90,11 @@ pub fn main() -> i32 {
             }
         }
         Command::Import(args) => crate::import::run(&args),
+        Command::Tag {
+            paths,
+            dry_run,
+            name,
+        } => tag::run(&paths, dry_run, name.as_deref()),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
