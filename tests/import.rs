@@ -449,7 +449,7 @@ fn seeds_check_clean_but_for_real_defects() {
             assert_eq!(unclosed, expected, "{name}");
         }
         // `scholia check`: no other error, and no warning.
-        let out = scholia(dir.path(), &["check", "."]);
+        let out = scholia(dir.path(), &["check", "--format", "short", "."]);
         let report = stdout(&out);
         let serious: Vec<&str> = report
             .lines()
@@ -479,7 +479,7 @@ fn tag_tags_every_unambiguous_name_of_the_seeds() {
     let archive = &output[output.find("## Archive page").unwrap()..];
     assert!(!archive.contains("[["));
     // What `check` still calls untagged is in the archive page only.
-    let out = scholia(dir.path(), &["check", "."]);
+    let out = scholia(dir.path(), &["check", "--format", "short", "."]);
     for line in stdout(&out)
         .lines()
         .filter(|l| l.contains("untagged-mention"))

@@ -776,9 +776,51 @@ fn preferred_names(
     untagged: &[NameMatch],
     out: &mut Vec<Action>,
 ) {
+    let edits = preferred_name_edits(doc, ws, &hints.sel, untagged);
+    // One action per preferred name, over every place selected.
+    let mut names: Vec<String> = Vec::new();
+    for (name, _, _) in &edits {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    for name in names {
+        let mut list: Vec<(Range<usize>, String)> = edits
+            .iter()
+            .filter(|(n, _, _)| *n == name)
+            .map(|(_, r, new)| (r.clone(), new.clone()))
+            .collect();
+        list.sort_by_key(|(r, _)| r.start);
+        out.push(Action::new(
+            preferred_name_title(&name),
+            ActionKind::Rewrite,
+            vec![FileEdit {
+                path: doc.path.clone(),
+                edits: list,
+            }],
+        ));
+    }
+}
+
+/// The title of the "use the preferred name" action (and fix).
+pub fn preferred_name_title(name: &str) -> String {
+    format!("Use the preferred name `{name}`")
+}
+
+/// The edits that write the preferred name (the registry's `name`) at
+/// every mention or untagged name that `sel` touches and that shows an
+/// alias or variant spelling of one entity: (the preferred name, the
+/// range, its new text). Shared by the code action and `scholia check
+/// --fix` (`ide::fixes`).
+pub fn preferred_name_edits(
+    doc: &Document,
+    ws: &Workspace,
+    sel: &Range<usize>,
+    untagged: &[NameMatch],
+) -> Vec<(String, Range<usize>, String)> {
     let mut edits: Vec<(String, Range<usize>, String)> = Vec::new();
     for mention in &doc.model.mentions {
-        if !touches(&mention.range, &hints.sel) {
+        if !touches(&mention.range, sel) {
             continue;
         }
         let Resolution::Unique(i) = ws.registry.resolve(&mention.target) else {
@@ -806,7 +848,7 @@ fn preferred_names(
         }
     }
     for n in untagged {
-        if !touches(&n.range, &hints.sel) {
+        if !touches(&n.range, sel) {
             continue;
         }
         let [i] = n.entities.as_slice() else {
@@ -817,29 +859,7 @@ fn preferred_names(
             edits.push((e.name.clone(), n.range.clone(), e.name.clone()));
         }
     }
-    // One action per preferred name, over every place selected.
-    let mut names: Vec<String> = Vec::new();
-    for (name, _, _) in &edits {
-        if !names.contains(name) {
-            names.push(name.clone());
-        }
-    }
-    for name in names {
-        let mut list: Vec<(Range<usize>, String)> = edits
-            .iter()
-            .filter(|(n, _, _)| *n == name)
-            .map(|(_, r, new)| (r.clone(), new.clone()))
-            .collect();
-        list.sort_by_key(|(r, _)| r.start);
-        out.push(Action::new(
-            format!("Use the preferred name `{name}`"),
-            ActionKind::Rewrite,
-            vec![FileEdit {
-                path: doc.path.clone(),
-                edits: list,
-            }],
-        ));
-    }
+    edits
 }
 
 /// Applies a file edit's (sorted, non-overlapping) edits to `text`.
