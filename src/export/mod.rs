@@ -1,0 +1,5 @@
+//! Export: a workspace leaves scholia. `walk` is the one walk over a
+//! document that every export renders from (TEI here, the reading edition
+//! in `html`).
+
+pub mod walk;
