@@ -35,6 +35,8 @@ enum Command {
     },
     /// Turn an archive's plain-text export into a .scholia document.
     Import(crate::import::ImportArgs),
+    /// Export documents (TEI P5) to a folder.
+    Export(crate::export::command::ExportArgs),
     /// Serve the Language Server Protocol over stdio.
     Lsp {
         /// Accepted and ignored (editors pass it by habit).
@@ -79,6 +81,7 @@ pub fn main() -> i32 {
             }
         }
         Command::Import(args) => crate::import::run(&args),
+        Command::Export(args) => crate::export::command::run(&args),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }

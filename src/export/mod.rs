@@ -2,4 +2,8 @@
 //! document that every export renders from (TEI here, the reading edition
 //! in `html`).
 
+pub mod command;
+pub mod ids;
+pub mod tei;
 pub mod walk;
+mod xml;

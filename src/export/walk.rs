@@ -199,6 +199,11 @@ impl<'a> Walk<'a> {
     pub fn definition_events(&self, i: usize) -> &[Event<'a>] {
         &self.events[self.defs[i].clone()]
     }
+
+    /// Where the events of definition `i` are in `events`.
+    pub fn definition_span(&self, i: usize) -> Range<usize> {
+        self.defs[i].clone()
+    }
 }
 
 /// Walks `text`, whose model is `model`, resolving mentions and citation
