@@ -145,3 +145,144 @@ fn problems_are_kept_and_warned_once_each() {
     assert!(xml.contains("[ bracket here.</p>"), "{xml}");
     assert!(xml.contains("A stray <!--"), "{xml}");
 }
+
+/// Entities as comparable text: every field but the file and spans.
+fn entities(ws: &scholia::workspace::Workspace) -> Vec<String> {
+    let mut all: Vec<String> = ws
+        .registry
+        .entities
+        .iter()
+        .map(|e| {
+            let mut authority = e.authority.clone();
+            authority.sort();
+            format!(
+                "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                e.id,
+                e.kind,
+                e.name,
+                e.aliases,
+                e.born,
+                e.died,
+                e.region,
+                e.description,
+                e.coordinates,
+                authority,
+                e.variants
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+fn sources(ws: &scholia::workspace::Workspace) -> Vec<String> {
+    let mut all: Vec<String> = ws
+        .bibliography
+        .entries
+        .iter()
+        .map(|b| format!("{} {} {:?} {}", b.key, b.kind, b.title, b.formatted))
+        .collect();
+    all.sort();
+    all
+}
+
+/// Exports `ws`, imports every file of the export, and compares.
+fn round_trip(ws: &Path, name: &str) -> usize {
+    let out = tmp(&format!("rt-{name}"));
+    let xml_dir = out.join("xml");
+    export(ws, &xml_dir);
+    let back = out.join("back");
+    std::fs::create_dir_all(&back).expect("dir");
+    // One import per folder of the export, into the same folder under back/.
+    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+    for f in files_with(&xml_dir, "xml") {
+        let rel = f
+            .parent()
+            .expect("folder")
+            .strip_prefix(&xml_dir)
+            .expect("inside");
+        by_dir.entry(rel.to_path_buf()).or_default().push(f);
+    }
+    let mut stderr = String::new();
+    for (rel, files) in by_dir {
+        let dir = back.join(rel);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let result = scholia()
+            .arg("import")
+            .arg("--out")
+            .arg(&dir)
+            .args(&files)
+            .output()
+            .expect("scholia import runs");
+        stderr.push_str(&String::from_utf8_lossy(&result.stderr));
+    }
+    assert!(
+        !stderr.contains("error"),
+        "import of {}'s export: {stderr}",
+        ws.display()
+    );
+    let (original, docs) = scholia::workspace::Workspace::open(ws);
+    let mut n = 0;
+    for doc in docs {
+        let rel = doc.strip_prefix(ws).expect("inside");
+        let back_file = back.join(rel).with_extension("scholia");
+        let Ok(want) = std::fs::read(&doc) else {
+            continue;
+        };
+        if std::str::from_utf8(&want).is_err() {
+            continue;
+        }
+        let got = std::fs::read(&back_file)
+            .unwrap_or_else(|e| panic!("{} not imported back: {e}\n{stderr}", doc.display()));
+        assert!(
+            got == want,
+            "{} differs after export and import:\n--- want\n{}\n--- got\n{}",
+            doc.display(),
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(&got)
+        );
+        n += 1;
+    }
+    // Registry and bibliography, entry for entry.
+    let mut config = String::from("registry = [\"register.toml\"]\nbibliography = [");
+    if back.join("register.json").exists() {
+        config.push_str("\"register.json\", ");
+    }
+    if back.join("register.bib").exists() {
+        config.push_str("\"register.bib\"");
+    }
+    config.push_str("]\n");
+    std::fs::write(back.join("scholia.toml"), config).expect("write");
+    if !back.join("register.toml").exists() {
+        std::fs::write(back.join("register.toml"), "").expect("write");
+    }
+    let (imported, _) = scholia::workspace::Workspace::open(&back);
+    assert_eq!(
+        entities(&imported),
+        entities(&original),
+        "registry of {}",
+        ws.display()
+    );
+    assert_eq!(
+        sources(&imported),
+        sources(&original),
+        "bibliography of {}",
+        ws.display()
+    );
+    n
+}
+
+#[test]
+fn seeds_come_back_byte_for_byte() {
+    assert_eq!(round_trip(&root().join("seeds"), "seeds"), 5);
+}
+
+#[test]
+fn fixture_workspaces_and_a_corpus_come_back_byte_for_byte() {
+    let mut n = 0;
+    for (i, ws) in workspaces().iter().enumerate().skip(1) {
+        n += round_trip(ws, &format!("fixture-{i}"));
+    }
+    n += round_trip(&corpus(), "corpus");
+    assert!(n >= 100, "only {n} documents compared");
+}
