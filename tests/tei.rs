@@ -286,3 +286,109 @@ fn fixture_workspaces_and_a_corpus_come_back_byte_for_byte() {
     n += round_trip(&corpus(), "corpus");
     assert!(n >= 100, "only {n} documents compared");
 }
+
+#[test]
+fn foreign_tei_is_read_and_what_is_lost_is_reported() {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/tei/foreign.xml")).expect("fixture");
+    let imported = scholia::import::tei::import(&text).expect("reads");
+    let findings: Vec<String> = imported
+        .findings
+        .iter()
+        .map(|f| format!("{}:{}: {}", f.line, f.column, f.message))
+        .collect();
+    expect_test::expect_file!["fixtures/tei/foreign.scholia"]
+        .assert_eq(imported.document.as_deref().unwrap_or(""));
+    expect_test::expect_file!["fixtures/tei/foreign.findings"]
+        .assert_eq(&(findings.join("\n") + "\n"));
+}
+
+/// Runs `scholia import` on `xml`; returns (exit code, stderr).
+fn import_untrusted(name: &str, xml: &str) -> (i32, String) {
+    let dir = tmp(name);
+    let file = dir.join(format!("{name}.xml"));
+    std::fs::write(&file, xml).expect("write");
+    let mut child = scholia()
+        .arg("import")
+        .arg("--out")
+        .arg(&dir)
+        .arg(&file)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("scholia import runs");
+    // No hang: it must end within 20 s (it ends in milliseconds).
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("scholia import of {name} hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(
+        !dir.join(format!("{name}.scholia")).exists(),
+        "{name}: a document was written"
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hostile_tei_gets_a_clear_error() {
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE TEI [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>&lol9;</p></body></text></TEI>"#;
+    let (code, err) = import_untrusted("laughs", laughs);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("laughs.xml:2:1: error[import]: a DOCTYPE is not read"),
+        "{err}"
+    );
+
+    let system = r#"<?xml version="1.0"?>
+<!DOCTYPE TEI [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>&xxe;</p></body></text></TEI>"#;
+    let (code, err) = import_untrusted("system", system);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a DOCTYPE is not read"), "{err}");
+    assert!(!err.contains("root:"), "{err}");
+
+    // An entity used without any DOCTYPE is not expanded either.
+    let undefined =
+        r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>&xxe;</p></body></text></TEI>"#;
+    let (code, err) = import_untrusted("undefined", undefined);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("entity `&xxe;` is not defined"), "{err}");
+
+    let mut deep = String::from(r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>"#);
+    for _ in 0..100_000 {
+        deep.push_str("<hi>");
+    }
+    deep.push('x');
+    for _ in 0..100_000 {
+        deep.push_str("</hi>");
+    }
+    deep.push_str("</body></text></TEI>");
+    let (code, err) = import_untrusted("deep", &deep);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("elements nested deeper than 1000: not read"),
+        "{err}"
+    );
+
+    let (code, err) = import_untrusted("broken", "<TEI><text><body><p>open</body></TEI>");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not well-formed XML"), "{err}");
+}

@@ -549,7 +549,7 @@ impl<'w, 'a, W: Write> DocWriter<'w, 'a, W> {
                 }
                 self.divs.push(*level);
                 self.x.start("div", &[])?;
-                self.x.start("head", &[])?;
+                self.x.start("head", &[("n", &level.to_string())])?;
                 "head"
             }
             Container::Paragraph => {

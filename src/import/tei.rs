@@ -614,7 +614,15 @@ impl Importer<'_> {
                 }
                 "name" | "persName" if parent == "respStmt" => Some(Capture::Translator),
                 "p" if parent == "abstract" => Some(Capture::Summary),
-                "date" if self.frames.iter().any(|f| f.name == "creation") => Some(Capture::Date),
+                "date" if self.frames.iter().any(|f| f.name == "creation") => {
+                    match get(a, "when") {
+                        Some(when) if self.header.date.is_none() => {
+                            self.header.date = Some(when.to_string());
+                            None
+                        }
+                        _ => Some(Capture::Date),
+                    }
+                }
                 "language" => {
                     if let Some(id) = get(a, "ident").filter(|i| *i != "und") {
                         self.header.language.get_or_insert(id.to_string());
@@ -689,7 +697,10 @@ impl Importer<'_> {
                 }
             }
             "head" => {
-                let level = self.divs.clamp(1, 6);
+                let level = get(a, "n")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(self.divs)
+                    .clamp(1, 6);
                 frame.pending = Some(format!("{} ", "#".repeat(level)));
             }
             "item" => {
@@ -1109,7 +1120,9 @@ impl Importer<'_> {
             Capture::Title => self.header.title = Some(folded),
             Capture::Translator => self.header.translators.push(folded),
             Capture::Summary => self.header.summary = Some(folded),
-            Capture::Date => self.header.date = Some(folded),
+            Capture::Date => {
+                self.header.date.get_or_insert(folded);
+            }
             Capture::Language => self.header.language = Some(folded),
             Capture::Record => self.header.record = Some(folded),
             Capture::CitedRange => {
@@ -1257,7 +1270,11 @@ impl Importer<'_> {
             t.insert("title".into(), toml::Value::String(v.clone()));
         }
         if let Some(v) = &h.date {
-            t.insert("date".into(), toml::Value::String(v.clone()));
+            let value = match v.parse::<toml::value::Datetime>() {
+                Ok(d) if d.date.is_some() && d.time.is_none() => toml::Value::Datetime(d),
+                _ => toml::Value::String(v.clone()),
+            };
+            t.insert("date".into(), value);
         }
         let source = if h.source_items > 0 {
             format!("[{}]", h.source)
