@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds, every target
 #
 # Targets (`cargo fuzz list`): bibtex config csl_json did_change document
-# front_matter import registry scanner (the differential scanner/tree-sitter
+# front_matter import registry scanner tei (the differential scanner/tree-sitter
 # check of closed documents' syntax).
 #
 # The machine has only the stable toolchain. cargo-fuzz needs nightly-only

@@ -4,6 +4,7 @@
 pub mod base;
 pub mod cli;
 pub mod diagnostics;
+pub mod export;
 pub mod host;
 pub mod ide;
 pub mod import;

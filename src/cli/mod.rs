@@ -1,10 +1,10 @@
 //! The command line: `scholia check`, `scholia init`, `scholia lsp`.
 
 mod check;
-mod tag;
 mod fix;
 mod init;
 mod output;
+mod tag;
 
 use std::path::PathBuf;
 
@@ -62,6 +62,8 @@ enum Command {
         /// The folder (created when missing; default: the current folder).
         dir: Option<PathBuf>,
     },
+    /// Export documents (TEI P5) to a folder.
+    Export(crate::export::command::ExportArgs),
     /// Serve the Language Server Protocol over stdio.
     Lsp {
         /// Accepted and ignored (editors pass it by habit).
@@ -118,6 +120,7 @@ pub fn main() -> i32 {
             name,
         } => tag::run(&paths, dry_run, name.as_deref()),
         Command::Init { dir } => init::run(dir.as_deref()),
+        Command::Export(args) => crate::export::command::run(&args),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }

@@ -78,6 +78,7 @@ mod front_matter;
 mod info;
 mod notes;
 pub mod tag;
+pub mod tei;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -179,6 +180,9 @@ fn import_one(
     };
     if is_document(&text) {
         return nothing_to_do();
+    }
+    if tei::is_tei(&text) {
+        return tei::run_one(file, &text, args.out.as_deref(), args.force);
     }
     let input_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let out_dir = match &args.out {

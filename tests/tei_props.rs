@@ -1,0 +1,140 @@
+//! TEI round trip as a property: generated documents (the pieces of
+//! tests/lossless_props.rs, plus Markdown, broken brackets, control
+//! characters, front matter, CRLF and BOM) export to TEI that the importer
+//! reads back byte for byte.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use scholia::export::tei::{DocInfo, document};
+use scholia::import::tei::import;
+use scholia::syntax::Model;
+use scholia::workspace::Workspace;
+
+const PIECES: &[&str] = &[
+    "text",
+    "Zhou Enlai",
+    "周恩来",
+    "👨\u{200d}👩\u{200d}👧",
+    "cafe\u{301}",
+    "[^1]",
+    "[^2]",
+    "[^note-a]",
+    "[[zhou-enlai]]",
+    "[[zhou-enlai|STALIN]]",
+    "[[ Zhou  Enlai ]]",
+    "[[Nobody at all]]",
+    "[[Kim]]",
+    "[@zhou-wengao-7, 130-131]",
+    "[@nope; @zhou-wengao-7 p. 3]",
+    "[?]",
+    "[sic]",
+    "[...]",
+    "[Mao Zedong]",
+    "[[[mao-zedong|Mao]]]",
+    "\\[esc\\]",
+    "*em*",
+    "_em_",
+    "**strong**",
+    "__strong__",
+    "[link](http://example.org/a?b=1&c=2)",
+    "[",
+    "]",
+    "<tag> & \"q\" 'a'",
+    "a\u{1}b\u{c}c",
+    "--",
+    "\t",
+];
+
+const STARTS: &[&str] = &["", "", "", "- ", "1. ", "> ", "# ", "### ", "    "];
+const LABELS: &[&str] = &["1", "2", "note-a", "9"];
+
+#[derive(Debug, Clone)]
+struct Doc {
+    bom: bool,
+    crlf: bool,
+    front_matter: bool,
+    lines: Vec<(usize, Vec<usize>, bool)>,
+    defs: Vec<(usize, Vec<usize>)>,
+}
+
+impl Doc {
+    fn text(&self) -> String {
+        let nl = if self.crlf { "\r\n" } else { "\n" };
+        let mut out = String::new();
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        if self.front_matter {
+            out.push_str(&format!(
+                "+++{nl}title = \"A & B <c>\"{nl}date = 1952-09-14{nl}source = \"[@zhou-wengao-7, 1]\"{nl}+++{nl}"
+            ));
+        }
+        for (start, words, blank) in &self.lines {
+            out.push_str(STARTS[*start]);
+            let words: Vec<&str> = words.iter().map(|&i| PIECES[i]).collect();
+            out.push_str(&words.join(" "));
+            out.push_str(nl);
+            if *blank {
+                out.push_str(nl);
+            }
+        }
+        for (d, words) in &self.defs {
+            let words: Vec<&str> = words.iter().map(|&i| PIECES[i]).collect();
+            out.push_str(&format!("[^{}]: {}{nl}{nl}", LABELS[*d], words.join(" ")));
+        }
+        out
+    }
+}
+
+fn doc_strategy() -> impl Strategy<Value = Doc> {
+    let words = || prop::collection::vec(0..PIECES.len(), 0..7);
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec((0..STARTS.len(), words(), any::<bool>()), 0..7),
+        prop::collection::vec((0..LABELS.len(), words()), 0..4),
+    )
+        .prop_map(|(bom, crlf, front_matter, lines, defs)| Doc {
+            bom,
+            crlf,
+            front_matter,
+            lines,
+            defs,
+        })
+}
+
+fn round_trip(ws: &Workspace, text: &str) -> Result<(), TestCaseError> {
+    let model = Model::scan(text);
+    let mut xml = Vec::new();
+    document(
+        &mut xml,
+        &DocInfo {
+            rel_path: "d/doc.scholia",
+        },
+        text,
+        &model,
+        ws,
+    )
+    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let xml = String::from_utf8(xml).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let back = import(&xml).map_err(|e| TestCaseError::fail(format!("{e:?}\n{xml}")))?;
+    prop_assert!(back.findings.is_empty(), "{:?}\n{xml}", back.findings);
+    prop_assert_eq!(back.document.as_deref(), Some(text), "{}", xml);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn generated_documents_round_trip(doc in doc_strategy()) {
+        let ws = Workspace::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")).0;
+        round_trip(&ws, &doc.text())?;
+    }
+
+    #[test]
+    fn random_text_round_trips(text in "[a-z \\[\\]\\*_>\\-1.\n\r\\\\#^@|:+()<&\"'\u{1}é]{0,80}") {
+        round_trip(&Workspace::detached(), &text)?;
+    }
+}
