@@ -33,6 +33,16 @@ enum Command {
         #[arg(long)]
         translations: bool,
     },
+    /// Publish the documents under the paths (default: the current folder).
+    Export {
+        paths: Vec<PathBuf>,
+        /// What to write: `html`, a static reading-edition site.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Turn an archive's plain-text export into a .scholia document.
     Import(crate::import::ImportArgs),
     /// Serve the Language Server Protocol over stdio.
@@ -47,6 +57,11 @@ enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Html,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -78,6 +93,9 @@ pub fn main() -> i32 {
                 check::run(&paths, format)
             }
         }
+        Command::Export { paths, format, out } => match format {
+            ExportFormat::Html => crate::html_site::run(&paths, &out),
+        },
         Command::Import(args) => crate::import::run(&args),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
