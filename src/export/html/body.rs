@@ -881,6 +881,15 @@ fn mention_contexts(ws: &Workspace, doc: &Document) -> Vec<(usize, String, Strin
             continue;
         };
         let lr = lr.start..lr.end.max(x.range.end).min(text.len());
+        // Without the line's Markdown block marks (`# `, `> `, `- `, `1. `).
+        let line = &text[lr.clone()];
+        let body = line.trim_start_matches(|c: char| c == '#' || c == '>' || c == ' ' || c == '\t');
+        let body = body
+            .strip_prefix("- ")
+            .or_else(|| body.strip_prefix("* "))
+            .or_else(|| body.strip_prefix("+ "))
+            .unwrap_or(body);
+        let lr = (lr.start + line.len() - body.len()).min(x.range.start)..lr.end;
         // At most about 100 bytes on each side of the mention.
         let from =
             crate::text::floor_char_boundary(text, x.range.start.saturating_sub(100).max(lr.start));

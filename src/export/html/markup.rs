@@ -35,15 +35,17 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// `url` when it is an absolute http or https URL without white space or
-/// control characters; `None` for anything else (`javascript:`, `data:`,
+/// `url` when it is an absolute http or https URL without white space,
+/// control characters or any of ``"<>`\``; `None` for anything else (`javascript:`, `data:`,
 /// relative paths, protocol-relative `//host`). The caller still escapes it.
 pub fn safe_url(url: &str) -> Option<&str> {
     let url = url.trim();
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
     let rest = url.split_once("://").map_or("", |(_, r)| r);
-    let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    let clean = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"<>`\\".contains(c));
     (scheme_ok && clean && !rest.is_empty() && !rest.starts_with('/')).then_some(url)
 }
 
@@ -229,6 +231,8 @@ mod tests {
             "https://",
             "https://a b",
             "https://a\u{0}b",
+            "https://a/\"><script>",
+            "https://a/<b>",
             "vbscript:x",
             "/relative",
             "",
