@@ -883,7 +883,7 @@ fn mention_contexts(ws: &Workspace, doc: &Document) -> Vec<(usize, String, Strin
         let lr = lr.start..lr.end.max(x.range.end).min(text.len());
         // Without the line's Markdown block marks (`# `, `> `, `- `, `1. `).
         let line = &text[lr.clone()];
-        let body = line.trim_start_matches(|c: char| c == '#' || c == '>' || c == ' ' || c == '\t');
+        let body = line.trim_start_matches(['#', '>', ' ', '\t']);
         let body = body
             .strip_prefix("- ")
             .or_else(|| body.strip_prefix("* "))
