@@ -4,8 +4,7 @@
 pub mod base;
 pub mod cli;
 pub mod diagnostics;
-#[path = "export/html/mod.rs"]
-pub mod html_site;
+pub mod export;
 pub mod ide;
 pub mod import;
 pub mod lsp;

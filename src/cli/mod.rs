@@ -33,18 +33,10 @@ enum Command {
         #[arg(long)]
         translations: bool,
     },
-    /// Publish the documents under the paths (default: the current folder).
-    Export {
-        paths: Vec<PathBuf>,
-        /// What to write: `html`, a static reading-edition site.
-        #[arg(long, value_enum)]
-        format: ExportFormat,
-        /// The folder to write into.
-        #[arg(long)]
-        out: PathBuf,
-    },
     /// Turn an archive's plain-text export into a .scholia document.
     Import(crate::import::ImportArgs),
+    /// Export documents to a folder: TEI P5 files, or a static reading-edition site (html).
+    Export(crate::export::command::ExportArgs),
     /// Serve the Language Server Protocol over stdio.
     Lsp {
         /// Accepted and ignored (editors pass it by habit).
@@ -57,11 +49,6 @@ enum Command {
 pub enum Format {
     Text,
     Json,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ExportFormat {
-    Html,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -93,10 +80,8 @@ pub fn main() -> i32 {
                 check::run(&paths, format)
             }
         }
-        Command::Export { paths, format, out } => match format {
-            ExportFormat::Html => crate::html_site::run(&paths, &out),
-        },
         Command::Import(args) => crate::import::run(&args),
+        Command::Export(args) => crate::export::command::run(&args),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }

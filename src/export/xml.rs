@@ -1,0 +1,125 @@
+//! A thin layer over quick-xml's streaming writer: elements with attributes,
+//! text, comments. Escaping is quick-xml's; on top of it, characters an XML
+//! parser would not give back as written are written as character
+//! references (`\r` in text and `\t` `\n` `\r` in attribute values, which a
+//! parser normalizes), and characters XML 1.0 cannot hold at all (most C0
+//! controls, U+FFFE, U+FFFF) become `<g type="char" n="U+XXXX"/>` in text.
+
+use std::io::{self, Write};
+
+use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+/// Whether XML 1.0 can hold `c` (as itself or a character reference).
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `s` escaped for an attribute value, white space as references.
+fn attr_value(s: &str) -> String {
+    let escaped = quick_xml::escape::escape(s);
+    if !escaped.contains(['\t', '\n', '\r']) {
+        return escaped.into_owned();
+    }
+    escaped
+        .replace('\t', "&#9;")
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+}
+
+pub struct Xml<W: Write> {
+    w: Writer<W>,
+}
+
+impl<W: Write> Xml<W> {
+    pub fn new(inner: W) -> Xml<W> {
+        Xml {
+            w: Writer::new(inner),
+        }
+    }
+
+    pub fn decl(&mut self) -> io::Result<()> {
+        self.w
+            .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        self.raw("\n")
+    }
+
+    fn tag<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+        let mut start = BytesStart::new(name);
+        for (k, v) in attrs {
+            // Characters XML cannot hold at all are left out of attributes.
+            let v: String = v.chars().filter(|&c| xml_char(c)).collect();
+            let value = attr_value(&v);
+            start.push_attribute(Attribute::from((k.as_bytes(), value.as_bytes())));
+        }
+        start
+    }
+
+    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+        self.w.write_event(Event::Start(Self::tag(name, attrs)))
+    }
+
+    pub fn end(&mut self, name: &str) -> io::Result<()> {
+        self.w.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+        self.w.write_event(Event::Empty(Self::tag(name, attrs)))
+    }
+
+    /// `<name attrs>text</name>`.
+    pub fn element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> io::Result<()> {
+        self.start(name, attrs)?;
+        self.text(text)?;
+        self.end(name)
+    }
+
+    /// Text as written: `\r` as a reference, characters XML cannot hold as
+    /// `g` elements.
+    pub fn text(&mut self, s: &str) -> io::Result<()> {
+        let mut rest = s;
+        while !rest.is_empty() {
+            let cut = rest
+                .char_indices()
+                .find(|&(_, c)| c == '\r' || !xml_char(c))
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len());
+            if cut > 0 {
+                let escaped = quick_xml::escape::escape(&rest[..cut]);
+                self.w
+                    .write_event(Event::Text(BytesText::from_escaped(escaped)))?;
+            }
+            let Some(c) = rest[cut..].chars().next() else {
+                break;
+            };
+            if c == '\r' {
+                self.w
+                    .write_event(Event::Text(BytesText::from_escaped("&#13;")))?;
+            } else {
+                let n = format!("U+{:04X}", c as u32);
+                self.empty("g", &[("type", "char"), ("n", &n)])?;
+            }
+            rest = &rest[cut + c.len_utf8()..];
+        }
+        Ok(())
+    }
+
+    /// A comment; `--` (which a comment cannot hold) becomes `- -`.
+    pub fn comment(&mut self, s: &str) -> io::Result<()> {
+        let mut body: String = s.chars().filter(|&c| xml_char(c)).collect();
+        while body.contains("--") {
+            body = body.replace("--", "- -");
+        }
+        if body.ends_with('-') {
+            body.push(' ');
+        }
+        self.w
+            .write_event(Event::Comment(BytesText::from_escaped(format!(" {body} "))))
+    }
+
+    /// Markup written as is (new lines and indentation between elements).
+    pub fn raw(&mut self, s: &str) -> io::Result<()> {
+        self.w.get_mut().write_all(s.as_bytes())
+    }
+}
