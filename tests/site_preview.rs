@@ -36,7 +36,10 @@ fn preview_renders_the_unsaved_text() {
         html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""),
         "{html}"
     );
-    assert!(html.contains("To comrade <span class=\"mention person\" id=\"m0\""), "{html}");
+    assert!(
+        html.contains("To comrade <span class=\"mention person\" id=\"m0\""),
+        "{html}"
+    );
     // The hostile text of the fixture is text.
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
@@ -47,7 +50,11 @@ fn preview_renders_the_unsaved_text() {
     // Typing, not saved: the preview follows the editor's text.
     let text = std::fs::read_to_string(&path).unwrap();
     let at = position_at(&text, text.len(), client.encoding);
-    client.change(&path, 2, &[Change::insert(at, "\nAdded by [[Beijing]] *now*.\n")]);
+    client.change(
+        &path,
+        2,
+        &[Change::insert(at, "\nAdded by [[Beijing]] *now*.\n")],
+    );
     let html = preview(&mut client);
     assert!(
         html.contains("<p>Added by <span class=\"mention place\" id=\"m4\""),

@@ -7,6 +7,7 @@ import {
 } from "vscode-languageclient/node";
 import { readLintSettings, readServerSettings, type InitializationOptions } from "./config";
 import { CONFIG_SECTION, INSTALL_URL, LANGUAGE_ID } from "./constants";
+import { registerPreview } from "./preview";
 import { findExecutable, isPathLike } from "./serverPath";
 
 export { INSTALL_URL } from "./constants";
@@ -62,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scholi
       }
     }),
   );
+  registerPreview(context, () => running?.client);
   // In an untrusted workspace the server path comes from user settings only
   // (package.json: restrictedConfigurations); trust may change which binary to run.
   if (typeof vscode.workspace.onDidGrantWorkspaceTrust === "function") {
