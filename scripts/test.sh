@@ -10,6 +10,13 @@ cd "$(dirname "$0")/.."
 echo "== cargo test"
 cargo test --all-targets
 
+echo "== Reading-edition site in headless Chromium (tests/site)"
+if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
+  echo "tests/site needs Debian's chromium (apt-get install chromium)" >&2
+  exit 1
+fi
+(cd tests/site && npm ci --no-audit --no-fund --silent && node --test site.test.mjs)
+
 # The editors run the release server: the VS Code platform .vsix carries it.
 cargo build --release
 

@@ -62,7 +62,7 @@ enum Command {
         /// The folder (created when missing; default: the current folder).
         dir: Option<PathBuf>,
     },
-    /// Export documents (TEI P5) to a folder.
+    /// Export documents to a folder: TEI P5 files, or a static reading-edition site (html).
     Export(crate::export::command::ExportArgs),
     /// Serve the Language Server Protocol over stdio.
     Lsp {

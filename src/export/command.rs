@@ -17,6 +17,8 @@ use crate::workspace::{self, Workspace};
 pub enum ExportFormat {
     /// TEI P5 XML, one file per document and a register.
     Tei,
+    /// A static reading-edition site (`export::html`).
+    Html,
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,7 +71,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 pub fn run(args: &ExportArgs) -> i32 {
-    let ExportFormat::Tei = args.format;
+    if args.format == ExportFormat::Html {
+        return super::html::run(&args.paths, &args.out);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -3,6 +3,7 @@
 //! in `html`).
 
 pub mod command;
+pub mod html;
 pub mod ids;
 pub mod tei;
 pub mod walk;

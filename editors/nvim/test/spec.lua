@@ -739,6 +739,30 @@ end)
 
 -- :checkhealth -----------------------------------------------------------------
 
+test(":ScholiaPreview writes the reading-edition page of the buffer's current text", function()
+  check(vim.fn.exists(":ScholiaPreview") == 2, "the command exists", vim.fn.exists(":ScholiaPreview"))
+  local preview = require("scholia.preview")
+  -- An unsaved edit shows in the page.
+  vim.api.nvim_buf_set_lines(conv, -1, -1, false, { "", "Unsaved words by [[Mao Zedong]]." })
+  local written
+  wait(function()
+    return #vim.lsp.get_clients({ bufnr = conv, name = "scholia" }) > 0
+  end)
+  vim.wait(300)
+  preview.open(conv, { open = false, on_written = function(p) written = p end })
+  wait(function()
+    return written ~= nil
+  end)
+  check(written ~= nil, "the preview file written", written)
+  local html = read(written) or ""
+  check(html:find("<!DOCTYPE html>", 1, true) == 1, "an HTML page", html:sub(1, 200))
+  check(html:find("Unsaved words by <span class=\"mention person\"", 1, true) ~= nil, "the unsaved text rendered", html:sub(-1500))
+  vim.cmd("silent! undo")
+  vim.api.nvim_buf_call(conv, function()
+    vim.cmd("silent! edit!")
+  end)
+end)
+
 test(":checkhealth scholia runs and reports binary, parser and queries OK", function()
   local ok, err = pcall(vim.cmd, "silent checkhealth scholia")
   check(ok, "no error", err)

@@ -9,6 +9,7 @@ import { readLintSettings, readServerSettings, type InitializationOptions } from
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_SECTION, INSTALL_DOCS, LANGUAGE_ID } from "./constants";
+import { registerPreview } from "./preview";
 import { isPathLike, resolveServer } from "./serverPath";
 
 export { INSTALL_DOCS } from "./constants";
@@ -67,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scholi
       }
     }),
   );
+  registerPreview(context, () => running?.client);
   // In an untrusted workspace the server path comes from user settings only
   // (package.json: restrictedConfigurations); trust may change which binary to run.
   if (typeof vscode.workspace.onDidGrantWorkspaceTrust === "function") {

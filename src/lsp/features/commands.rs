@@ -6,6 +6,9 @@
 //!   URIs of both documents. The translation and its original are taken as
 //!   the editor holds them when open, else read from disk. `null` when the
 //!   document is no translation or cannot be read.
+//! - `scholia.preview` with a document's URI: `{ "uri", "html" }`, the
+//!   page of the reading-edition site (`export::html`) for the text the
+//!   editor holds now, saved or not, as one self-contained HTML page.
 //! - a code lens "Compare with the original (N differences)" on the
 //!   `translation-of` value of an open translation, which runs that
 //!   command. The count costs one parse of the original when it is not
@@ -21,10 +24,12 @@ use crate::workspace;
 
 /// The command that computes a translation report.
 pub const TRANSLATION_REPORT: &str = "scholia.translationReport";
+/// The command that renders the reading-edition page of a document.
+pub const PREVIEW: &str = "scholia.preview";
 
 pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabilities) {
     caps.execute_command_provider = Some(lsp::ExecuteCommandOptions {
-        commands: vec![TRANSLATION_REPORT.to_string()],
+        commands: vec![TRANSLATION_REPORT.to_string(), PREVIEW.to_string()],
         work_done_progress_options: Default::default(),
     });
     caps.code_lens_provider = Some(lsp::CodeLensOptions {
@@ -42,6 +47,9 @@ pub fn uri_argument(arguments: &[Value]) -> Option<lsp::Uri> {
 }
 
 pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
+    if p.command == PREVIEW {
+        return preview(s, &p.arguments);
+    }
     if p.command != TRANSLATION_REPORT {
         return None;
     }
@@ -63,6 +71,23 @@ pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
         }
     }
     Some(value)
+}
+
+/// The reading-edition page of the document as the editor holds it (or
+/// as saved, when it is not open).
+fn preview(s: &mut State, arguments: &[Value]) -> Option<Value> {
+    let uri = uri_argument(arguments)?;
+    let path = convert::path_of(&uri)?;
+    let read;
+    let doc = match s.open.get(&path).and_then(|f| f.doc.as_ref()) {
+        Some(doc) => doc,
+        None => {
+            read = Document::scan(path.clone(), workspace::read_text(&path).ok()?);
+            &read
+        }
+    };
+    let html = crate::export::html::render_preview(s.workspace_of(&path), doc);
+    Some(json!({ "uri": uri.as_str(), "html": html }))
 }
 
 /// "Compare with the original (N differences)" on the `translation-of`

@@ -564,6 +564,9 @@ function M.bootstrap()
   vim.api.nvim_create_user_command("ScholiaBuildParser", function()
     M.build_parser()
   end, { desc = "scholia: compile the tree-sitter parser (scripts/build-parser.sh)" })
+  vim.api.nvim_create_user_command("ScholiaPreview", function()
+    require("scholia.preview").open(0)
+  end, { desc = "scholia: open the reading-edition page of this document in the browser" })
 
   for _, buf in ipairs(scholia_buffers()) do
     M._on_filetype(buf)
