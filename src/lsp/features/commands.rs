@@ -78,15 +78,8 @@ pub fn execute(s: &mut State, p: lsp::ExecuteCommandParams) -> Option<Value> {
 fn preview(s: &mut State, arguments: &[Value]) -> Option<Value> {
     let uri = uri_argument(arguments)?;
     let path = convert::path_of(&uri)?;
-    let read;
-    let doc = match s.open.get(&path).and_then(|f| f.doc.as_ref()) {
-        Some(doc) => doc,
-        None => {
-            read = Document::scan(path.clone(), workspace::read_text(&path).ok()?);
-            &read
-        }
-    };
-    let html = crate::export::html::render_preview(s.workspace_of(&path), doc);
+    let doc = s.host.document(&path)?;
+    let html = crate::export::html::render_preview(s.host.workspace_of(&path), &doc);
     Some(json!({ "uri": uri.as_str(), "html": html }))
 }
 
