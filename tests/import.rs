@@ -462,6 +462,23 @@ fn seeds_check_clean_but_for_real_defects() {
             "{report}"
         );
         assert_eq!(out.status.code(), Some(1));
+        // No hint in the page furniture: no diagnostic at or after a
+        // document's `## Archive page` line.
+        for (name, _, output) in &docs {
+            let Some(archive) = output.lines().position(|l| l == "## Archive page") else {
+                continue;
+            };
+            let prefix = format!("{name}.scholia:");
+            for l in report.lines().filter(|l| l.starts_with(&prefix)) {
+                let line: usize = l[prefix.len()..]
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(line <= archive, "a diagnostic in the page furniture: {l}");
+            }
+        }
     }
 }
 

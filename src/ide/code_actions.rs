@@ -662,7 +662,11 @@ fn add_not_mention(ws: &Workspace, phrase: &str) -> Option<FileEdit> {
             };
             (close..close, format!("{sep}{value}"))
         }
-        _ => (0..0, format!("not-mentions = [{value}]\n")),
+        // In the file's own line ends.
+        _ => (
+            0..0,
+            format!("not-mentions = [{value}]{}", line_ending(&config.text)),
+        ),
     };
     Some(FileEdit {
         path,

@@ -49,11 +49,17 @@ fn joins_previous(c: char) -> bool {
             || ('\u{1160}'..='\u{11FF}').contains(&c))
 }
 
-/// Whether `text` reads differently folded.
+/// Whether `text` may read differently folded: it has a character that
+/// folds, one that may join the one before it under NFC, or one that NFC
+/// replaces (U+212B ANGSTROM SIGN). One look at each non-ASCII character.
 fn needs_folding(text: &str) -> bool {
     !text.is_ascii()
-        && (text.chars().any(|c| fold_char(c).is_some())
-            || is_nfc_quick(text.chars()) != IsNormalized::Yes)
+        && text.chars().any(|c| {
+            !c.is_ascii()
+                && (fold_char(c).is_some()
+                    || joins_previous(c)
+                    || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
+        })
 }
 
 /// `text` folded: what names are matched against.
