@@ -449,14 +449,12 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
         "completionItem/resolve",
         answer["items"][0].clone(),
     );
-    expect![[
-        r#"Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018)."#
-    ]]
-    .assert_eq(
-        resolved["documentation"]["value"]
-            .as_str()
-            .unwrap_or("none"),
-    );
+    expect!["Jianguo Yilai Zhou Enlai Wengao, vol. 7 (Zhongyang wenxian chubanshe, 2018)."]
+        .assert_eq(
+            resolved["documentation"]["value"]
+                .as_str()
+                .unwrap_or("none"),
+        );
 }
 
 /// A client that shows `labelDetails` gets each entry's id there.

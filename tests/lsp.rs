@@ -463,17 +463,23 @@ fn hover_on_a_csl_json_citation_shows_the_formatted_reference_and_locator() {
     // On the key of the citation in note 1.
     let hover = client.hover(&orig, pos(13, 52));
     let text = hover_text(&hover);
+    // Chicago notes (the default style), rendered by hayagriva: the
+    // archival document with its place in the archive.
     assert!(
         text.starts_with(
-            "\"Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,\" \
-             19 September 1952, Archive of the President of the Russian Federation (APRF), \
-             f. 45, op. 1, d. 343"
+            "“Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,” \
+             September 19, 1952"
         ),
         "{text:?}"
     );
-    // The locator is appended once, at the end.
-    assert!(text.ends_with(", ll. 97-103."), "{text:?}");
-    assert_eq!(text.matches("ll. 97-103").count(), 1, "{text:?}");
+    assert!(text.contains("f. 45, op. 1, d. 343"), "{text:?}");
+    assert!(
+        text.contains("Archive of the President of the Russian Federation (APRF)"),
+        "{text:?}"
+    );
+    // The locator is rendered once, with its label (`ll.` is CSL's "line").
+    // (the entry's own `page` is 97-103 too).
+    assert_eq!(text.matches("lines 97–103").count(), 1, "{text:?}");
     assert_eq!(hover_range(&hover), Some(range(13, 48, 13, 76)));
 
     // The same citation in the front matter's `source` string.
@@ -490,10 +496,40 @@ fn hover_on_a_bibtex_citation_shows_the_formatted_reference_and_locator() {
     let hover = client.hover(&orig, pos(11, 45));
     assert_eq!(
         hover_text(&hover),
-        "Michael Sheng, \"Mao's Role in the Korean Conflict: A Revision,\" \
-         Twentieth-Century China 39, no. 3 (2014), p. 12."
+        "Michael Sheng, “Mao's Role in the Korean Conflict: A Revision,” \
+         Twentieth-Century China 39, no. 3 (2014): 12."
     );
     assert_eq!(hover_range(&hover), Some(range(11, 39, 11, 59)));
+}
+
+/// The seeds' workspace with one more document citing the Stalin-Zhou
+/// minutes with a folio locator, and `extra` appended to its scholia.toml:
+/// the hover on that citation.
+fn seeds_citation_hover(extra: &str) -> String {
+    let dir = TempDir::new("seeds-cite");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    copy_tree(&seeds, &dir.path);
+    let config = dir.join("scholia.toml");
+    let mut toml = read(&config);
+    toml.push_str(extra);
+    std::fs::write(&config, toml).unwrap();
+    let doc = dir.join("folios.scholia");
+    let text = "---\ntitle = \"Folios\"\n---\n\nThe minutes [@aprf-45-1-343, fols. 97-103].\n";
+    std::fs::write(&doc, text).unwrap();
+    let mut client = Client::start(Some(&dir.path), None);
+    client.open_file(&doc);
+    let hover = client.hover(&doc, pos(4, 20));
+    hover_text(&hover)
+}
+
+#[test]
+fn hover_on_a_seed_citation_in_chicago_notes_and_in_apa() {
+    expect_test::expect!["D. Rozas, K. Weathersby, “Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,” September 19, 1952, f. 45, op. 1, d. 343, fols. 97–103, Archive of the President of the Russian Federation (APRF)."].assert_eq(&seeds_citation_hover(""));
+    expect_test::expect![[r#"
+        Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 (D. Rozas & K. Weathersby, trans.). (1952). Archive of the President of the Russian Federation (APRF) (f. 45, op. 1, d. 343).
+
+        (Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952, 1952, Folios 97–103)"#]]
+        .assert_eq(&seeds_citation_hover("\n[citations]\nstyle = \"apa\"\nlocale = \"en-US\"\n"));
 }
 
 #[test]

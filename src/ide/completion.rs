@@ -556,7 +556,7 @@ pub fn documentation(ws: &Workspace, what: &Resolve) -> Option<String> {
         }
         Resolve::Citation(key) => {
             let entry = ws.bibliography.get(key)?;
-            Some(ws.bibliography.cite(entry, None))
+            Some(ws.cite(entry, None).to_string())
         }
     }
 }

@@ -127,7 +127,7 @@ fn citation(ws: &Workspace, c: &Citation, only: Option<&str>) -> String {
         .iter()
         .filter(|i| only.is_none_or(|k| k == i.key))
         .map(|i| match ws.bibliography.get(&i.key) {
-            Some(entry) => ws.bibliography.cite(entry, i.locator.as_deref()),
+            Some(entry) => ws.cite(entry, i.locator.as_deref()).to_string(),
             None => format!("`@{}` is in no bibliography of the workspace.", i.key),
         })
         .collect();

@@ -19,6 +19,8 @@ pub struct Config {
     pub registry: Vec<Pattern>,
     pub bibliography: Vec<Pattern>,
     pub lints: Lints,
+    /// `[citations]`: the style and locale of rendered references.
+    pub citations: crate::workspace::bibliography::render::CitationsConfig,
     /// Problems in `scholia.toml` itself (code `config`).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -56,9 +58,10 @@ impl Config {
                         format!("`lint` must be a table, not {}", other.type_str()),
                     ),
                 },
+                "citations" => config.citations(value),
                 other => config.error(
                     key.span(),
-                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography` and `[lint]`"),
+                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `[citations]` and `[lint]`"),
                 ),
             }
         }
@@ -112,6 +115,39 @@ impl Config {
             }
         }
         patterns
+    }
+
+    /// `[citations]`: `style` and `locale`, strings (checked against the
+    /// styles and locales when the workspace loads).
+    fn citations(&mut self, value: &toml::Spanned<DeValue<'_>>) {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`citations` must be a table, not {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return;
+        };
+        for (key, value) in table.iter() {
+            let name: &str = key.get_ref().as_ref();
+            let slot = match name {
+                "style" => &mut self.citations.style,
+                "locale" => &mut self.citations.locale,
+                other => {
+                    self.error(
+                        key.span(),
+                        format!("unknown key `{other}`: `[citations]` knows `style` and `locale`"),
+                    );
+                    continue;
+                }
+            };
+            match value.get_ref().as_str() {
+                Some(s) => *slot = Some((s.to_string(), value.span())),
+                None => self.error(value.span(), format!("`citations.{name}` must be a string")),
+            }
+        }
     }
 
     fn lint(&mut self, code: &str, range: Range<usize>, level: &toml::Spanned<DeValue<'_>>) {

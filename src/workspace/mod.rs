@@ -18,7 +18,7 @@ use globset::{GlobSet, GlobSetBuilder};
 
 use crate::base::{Code, Diagnostic};
 use crate::text::{Encoding, LineCol, LineIndex};
-pub use bibliography::{BibEntry, Bibliography};
+pub use bibliography::{BibEntry, Bibliography, CitationStyle};
 pub use config::Config;
 pub use document::Document;
 pub use registry::{Entity, Kind, Registry, Resolution};
@@ -221,6 +221,8 @@ pub struct Workspace {
     pub config: Config,
     pub registry: Registry,
     pub bibliography: Bibliography,
+    /// The citation style of `[citations]` (default: Chicago notes).
+    pub style: CitationStyle,
     pub registry_files: Vec<PathBuf>,
     pub bibliography_files: Vec<PathBuf>,
     /// `scholia.toml`, registry and bibliography files.
@@ -580,6 +582,9 @@ impl Workspace {
         config_file
             .diagnostics
             .extend(ws.config.diagnostics.iter().cloned());
+        let (style, problems) = CitationStyle::resolve(&ws.config.citations, &root);
+        ws.style = style;
+        config_file.diagnostics.extend(problems);
         ws.aux.insert(config_path, config_file);
 
         let registry_globs = glob_set(&ws.config.registry);
@@ -735,6 +740,13 @@ impl Workspace {
                 f.diagnostics.push(d);
             }
         }
+    }
+
+    /// The one way to render a reference: `entry` in the workspace's
+    /// citation style with `locator` (e.g. `fols. 97-103`), cached per
+    /// entry, style and locator.
+    pub fn cite(&self, entry: &BibEntry, locator: Option<&str>) -> Arc<str> {
+        self.bibliography.cite(&self.style, entry, locator)
     }
 
     /// True when registry and bibliography checks apply.
