@@ -21,6 +21,11 @@ pub struct Config {
     pub lints: Lints,
     /// `[citations]`: the style and locale of rendered references.
     pub citations: crate::workspace::bibliography::render::CitationsConfig,
+    /// Phrases that contain a registry name but are never a mention
+    /// (`not-mentions = ["Twentieth-Century China"]`), and the byte range
+    /// of that array in `scholia.toml` (where a quick fix adds one).
+    pub not_mentions: Vec<String>,
+    pub not_mentions_range: Option<Range<usize>>,
     /// Problems in `scholia.toml` itself (code `config`).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -47,6 +52,8 @@ impl Config {
                         config.bibliography = patterns;
                     }
                 }
+                "not-mentions" => config.not_mentions(value),
+                "citations" => config.citations(value),
                 "lint" => match value.get_ref() {
                     DeValue::Table(lints) => {
                         for (code, level) in lints.iter() {
@@ -58,10 +65,9 @@ impl Config {
                         format!("`lint` must be a table, not {}", other.type_str()),
                     ),
                 },
-                "citations" => config.citations(value),
                 other => config.error(
                     key.span(),
-                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `[citations]` and `[lint]`"),
+                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `not-mentions`, `[citations]` and `[lint]`"),
                 ),
             }
         }
@@ -115,6 +121,33 @@ impl Config {
             }
         }
         patterns
+    }
+
+    fn not_mentions(&mut self, value: &toml::Spanned<DeValue<'_>>) {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`not-mentions` must be an array of phrases, not {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return;
+        };
+        self.not_mentions_range = Some(value.span());
+        for item in items.iter() {
+            match item.get_ref().as_str() {
+                Some(s) if !s.trim().is_empty() => self.not_mentions.push(s.to_string()),
+                Some(_) => self.error(
+                    item.span(),
+                    "a not-a-mention phrase must not be empty".into(),
+                ),
+                None => self.error(
+                    item.span(),
+                    "every `not-mentions` entry must be a string (a phrase)".into(),
+                ),
+            }
+        }
     }
 
     /// `[citations]`: `style` and `locale`, strings (checked against the
