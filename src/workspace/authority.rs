@@ -179,8 +179,13 @@ fn normalized(key: &str, id: &str) -> String {
 }
 
 /// Every authority problem of the registry, per file: malformed known ids,
-/// duplicates (reported on both entries), entries without any id.
-pub fn check(registry: &Registry, texts: &[(PathBuf, String)]) -> Vec<(PathBuf, Diagnostic)> {
+/// duplicates (reported on both entries), entries without any id (when
+/// `missing`: `missing-authority` is on).
+pub fn check(
+    registry: &Registry,
+    texts: &[(PathBuf, String)],
+    missing: bool,
+) -> Vec<(PathBuf, Diagnostic)> {
     let text_of = |e: &Entity| {
         texts
             .iter()
@@ -199,7 +204,7 @@ pub fn check(registry: &Registry, texts: &[(PathBuf, String)]) -> Vec<(PathBuf, 
     // (key, normalized id) → the first entry with it.
     let mut first: HashMap<(String, String), usize> = HashMap::new();
     for (index, e) in registry.entities.iter().enumerate() {
-        if e.authority.is_empty() {
+        if missing && e.authority.is_empty() {
             out.push((
                 e.file.clone(),
                 Diagnostic::new(

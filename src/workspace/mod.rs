@@ -727,7 +727,10 @@ impl Workspace {
         let texts = self.read_aux(&files, open);
         let (mut registry, mut diagnostics) = Registry::load(&texts);
         registry.set_not_mentions(&self.config.not_mentions);
-        diagnostics.extend(authority::check(&registry, &texts));
+        // `missing-authority` is made only when scholia.toml turns it on: it
+        // would be one diagnostic per entry of a large registry, dropped.
+        let missing = self.config.lints.level(Code::MissingAuthority) != crate::base::Level::Off;
+        diagnostics.extend(authority::check(&registry, &texts, missing));
         self.registry = registry;
         for (path, d) in diagnostics {
             if let Some(f) = self.aux.get_mut(&path) {
