@@ -434,7 +434,7 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
 
         Also: Chou En-lai, 周恩来
 
-        wikidata: Q17427
+        wikidata: [Q17427](https://www.wikidata.org/wiki/Q17427)
 
         `zhou-enlai` · mentioned in 3 documents"#]]
     .assert_eq(

@@ -398,7 +398,7 @@ fn hover_on_a_mention_shows_the_entity_card() {
     let card = "**Zhou Enlai** · person · 1898–1976\n\n\
                 Premier and Foreign Minister of the People's Republic of China.\n\n\
                 Also: Chou En-lai\n\n\
-                wikidata: Q17427\n\n\
+                wikidata: [Q17427](https://www.wikidata.org/wiki/Q17427)\n\n\
                 `zhou-enlai` · mentioned in 2 documents";
     let hover = hover_until(&mut client, &orig, at, |t| t.ends_with("2 documents"));
     assert_eq!(hover_text(&hover), card);
