@@ -99,6 +99,8 @@ codes! {
     FrontMatter => "front-matter", Error;
     Registry => "registry", Error;
     AliasConflict => "alias-conflict", Warning;
+    DuplicateAuthority => "duplicate-authority", Warning;
+    MissingAuthority => "missing-authority", Warning;
     Bibliography => "bibliography", Error;
     Config => "config", Error;
     Io => "io", Error;
@@ -132,6 +134,10 @@ impl Diagnostic {
     }
 }
 
+/// Codes reported only when `[lint]` (or the client) turns them on; the
+/// severity they then have by default is the one in `codes!`.
+pub const OFF_BY_DEFAULT: &[Code] = &[Code::MissingAuthority];
+
 /// Severity overrides: the workspace's `[lint]` table over the client's
 /// defaults over the built-in defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -148,7 +154,11 @@ impl Lints {
         self.levels
             .get(&code)
             .copied()
-            .unwrap_or(Level::On(code.default_severity()))
+            .unwrap_or(if OFF_BY_DEFAULT.contains(&code) {
+                Level::Off
+            } else {
+                Level::On(code.default_severity())
+            })
     }
 
     /// `self` wins where it has a setting; `defaults` fills the rest.

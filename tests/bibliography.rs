@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use expect_test::{Expect, expect};
-use scholia::workspace::bibliography::Bibliography;
+use scholia::workspace::bibliography::{BibEntry, Bibliography, CitationStyle};
 
 mod support;
 
@@ -13,6 +13,13 @@ use support::files::{render_diagnostics, span, text_of};
 
 fn fixtures(names: &[&str]) -> Vec<(PathBuf, String)> {
     support::files::fixtures("bibliography", names)
+}
+
+/// The reference in the default style (Chicago notes), no locator.
+fn formatted(bibliography: &Bibliography, e: &BibEntry) -> String {
+    bibliography
+        .cite(&CitationStyle::default(), e, None)
+        .to_string()
 }
 
 fn check_load(names: &[&str], expect: Expect) {
@@ -37,7 +44,7 @@ fn check_load(names: &[&str], expect: Expect) {
         if let Some(title) = &e.title {
             writeln!(out, "  title: {title}").unwrap();
         }
-        writeln!(out, "  {}", e.formatted).unwrap();
+        writeln!(out, "  {}", formatted(&bibliography, e)).unwrap();
     }
     out.push_str("--- diagnostics\n");
     out.push_str(&render_diagnostics(&files, &diags));
@@ -51,33 +58,33 @@ fn csl_json() {
         expect![[r#"
             aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
               title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+              “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” September 19, 1952, f. 45, op. 1, d. 343, Archive of the President of the Russian Federation (APRF).
             zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
               title: Jianguo yilai Zhou Enlai wengao
-              Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
+              Zhonggong zhongyang wenxian yanjiushi, Jianguo Yilai Zhou Enlai Wengao, vol. 7 (Zhongyang wenxian chubanshe, 2018).
             weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
               title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
-              Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
+              Kathryn Weathersby, “The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence,” The Journal of American-East Asian Relations 2, no. 4 (1993): 425–58.
             chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
               title: China's Road to the Korean War
-              Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
+              Jian Chen and Qiang Zhai, “China's Road to the Korean War,” in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Woodrow Wilson International Center for Scholars, 1996).
             renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
               title: Zhou Enlai zongli fang Su
-              "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
+              “Zhou Enlai Zongli Fang Su,” Renmin Ribao, September 20, 1952.
             zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
               title: 周恩来选集
-              周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
+              周恩来 and Enlai Zhou, 周恩来选集 (人民出版社, n.d.).
             many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
               title: Who Started the Korean War?
-              Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
+              Danny Rozas et al., “Who Started the Korean War?,” n.d., https://digitalarchive.wilsoncenter.org/document/111242.
             armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
               title: The Armistice Talks
-              Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
+              Danny Rozas et al., The Armistice Talks, Working Papers ([1951?]).
             aprf-45-1-329 [manuscript] sources.json:86:3-96:4 key 87:12-87:25
               title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," trans. Danny Rozas, 20 August 1952, APRF, f. 45, op. 1, d. 329, 54-72, https://digitalarchive.wilsoncenter.org/document/111240.
+              D. Rozas, “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” August 20, 1952, f. 45, op. 1, d. 329, pp. 54–72, APRF, https://digitalarchive.wilsoncenter.org/document/111240.
             bare [] sources.json:97:3-99:4 key 98:12-98:16
-              bare
+              n.d.
             --- diagnostics
         "#]],
     );
@@ -90,36 +97,36 @@ fn csl_json_item_errors_and_duplicates() {
         expect![[r#"
             aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
               title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+              “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” September 19, 1952, f. 45, op. 1, d. 343, Archive of the President of the Russian Federation (APRF).
             zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
               title: Jianguo yilai Zhou Enlai wengao
-              Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
+              Zhonggong zhongyang wenxian yanjiushi, Jianguo Yilai Zhou Enlai Wengao, vol. 7 (Zhongyang wenxian chubanshe, 2018).
             weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
               title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
-              Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
+              Kathryn Weathersby, “The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence,” The Journal of American-East Asian Relations 2, no. 4 (1993): 425–58.
             chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
               title: China's Road to the Korean War
-              Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
+              Jian Chen and Qiang Zhai, “China's Road to the Korean War,” in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Woodrow Wilson International Center for Scholars, 1996).
             renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
               title: Zhou Enlai zongli fang Su
-              "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
+              “Zhou Enlai Zongli Fang Su,” Renmin Ribao, September 20, 1952.
             zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
               title: 周恩来选集
-              周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
+              周恩来 and Enlai Zhou, 周恩来选集 (人民出版社, n.d.).
             many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
               title: Who Started the Korean War?
-              Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
+              Danny Rozas et al., “Who Started the Korean War?,” n.d., https://digitalarchive.wilsoncenter.org/document/111242.
             armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
               title: The Armistice Talks
-              Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
+              Danny Rozas et al., The Armistice Talks, Working Papers ([1951?]).
             aprf-45-1-329 [manuscript] sources.json:86:3-96:4 key 87:12-87:25
               title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," trans. Danny Rozas, 20 August 1952, APRF, f. 45, op. 1, d. 329, 54-72, https://digitalarchive.wilsoncenter.org/document/111240.
+              D. Rozas, “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” August 20, 1952, f. 45, op. 1, d. 329, pp. 54–72, APRF, https://digitalarchive.wilsoncenter.org/document/111240.
             bare [] sources.json:97:3-99:4 key 98:12-98:16
-              bare
+              n.d.
             kept [book] errors.json:7:3-7:75 key 7:12-7:16
               title: Kept Despite Its Neighbours
-              Kept Despite Its Neighbours.
+              Kept Despite Its Neighbours (n.d.).
             --- diagnostics
             errors.json:2:12-2:25 bibliography error: duplicate key `aprf-45-1-343`: already defined at sources.json:3
             errors.json:3:3-3:30 bibliography error: the item has no `id`
@@ -135,16 +142,16 @@ fn csl_json_syntax_error_keeps_the_valid_items() {
     check_load(
         &["syntax.json", "object.json", "empty.json"],
         expect![[r#"
-        before [] syntax.json:2:3-2:50 key 2:12-2:18
-          title: Before the Error
-          "Before the Error."
-        after [] syntax.json:4:3-4:48 key 4:12-4:17
-          title: After the Error
-          "After the Error."
-        --- diagnostics
-        syntax.json:3:53-3:54 bibliography error: invalid JSON: expected ident
-        object.json:1:1-1:2 bibliography error: a CSL-JSON bibliography is an array of items, not an object
-    "#]],
+            before [] syntax.json:2:3-2:50 key 2:12-2:18
+              title: Before the Error
+              Before the Error, n.d.
+            after [] syntax.json:4:3-4:48 key 4:12-4:17
+              title: After the Error
+              After the Error, n.d.
+            --- diagnostics
+            syntax.json:3:53-3:54 bibliography error: invalid JSON: expected ident
+            object.json:1:1-1:2 bibliography error: a CSL-JSON bibliography is an array of items, not an object
+        "#]],
     );
 }
 
@@ -153,29 +160,29 @@ fn bibtex() {
     check_load(
         &["sources.bib"],
         expect![[r#"
-        zhou-selected [book] sources.bib:4:1-12:2 key 4:7-4:20
-          title: The Selected Military Works of Zhou: 1949–1976
-          Enlai Zhou and Central Party Literature Research Office, The Selected Military Works of Zhou: 1949–1976, vol. 4 (Beijing: Foreign Languages Press, September 1997).
-        weathersby-bulletin [article] sources.bib:14:1-22:2 key 14:10-14:29
-          title: New Russian Documents on the Korean War
-          Kathryn Weathersby, "New Russian Documents on the Korean War," Cold War International History Project Bulletin 6, no. 7 (December 1995): 30–84.
-        mansourov-1995 [incollection] sources.bib:24:1-35:2 key 24:15-24:29
-          title: Stalin, Mao, Kim, and China's Decision to Enter the Korean War
-          Alexandre Y. Mansourov, "Stalin, Mao, Kim, and China's Decision to Enter the Korean War," in The Cold War in Asia, ed. James G. Hershberg and Odd Arne Westad, Cold War International History Project 6-7 (Washington: Woodrow Wilson Center, 1995), 94–119.
-        aprf-telegram [misc] sources.bib:37:1-43:2 key 37:7-37:20
-          title: Telegram from Stalin to Mao Zedong
-          "Telegram from Stalin to Mao Zedong," 1 October 1950, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 334, ll. 97–98. Translated by Kathryn Weathersby.
-        wilson-111242 [Misc] sources.bib:45:1-51:2 key 45:7-45:20
-          title: Müller's Report on the Armistice
-          "Müller's Report on the Armistice," 27 July 1953, https://digitalarchive.wilsoncenter.org/document/111242.
-        kim-thesis [thesis] sources.bib:53:1-59:2 key 53:9-53:19
-          title: Stalin's Korean U-Turn
-          Dong-gil Kim, Stalin's Korean U-Turn (University of Oxford, 2010).
-        chapter-of-selected [inbook] sources.bib:61:1-65:2 key 61:9-61:28
-          title: On the Korean Armistice
-          Enlai Zhou and Central Party Literature Research Office, "On the Korean Armistice," in The Selected Military Works of Zhou: 1949–1976, vol. 4 (Beijing: Foreign Languages Press, September 1997), 130–131.
-        --- diagnostics
-    "#]],
+            zhou-selected [book] sources.bib:4:1-12:2 key 4:7-4:20
+              title: The Selected Military Works of Zhou: 1949–1976
+              Enlai Zhou and Central Party Literature Research Office, The Selected \emph{Military} Works of Zhou: 1949–1976, vol. 4 (Foreign Languages Press, 1997).
+            weathersby-bulletin [article] sources.bib:14:1-22:2 key 14:10-14:29
+              title: New Russian Documents on the Korean War
+              Kathryn Weathersby, “New Russian Documents on the Korean War,” Cold War International History Project Bulletin 6, no. 7 (1995): 30–84.
+            mansourov-1995 [incollection] sources.bib:24:1-35:2 key 24:15-24:29
+              title: Stalin, Mao, Kim, and China's Decision to Enter the Korean War
+              Alexandre Y. Mansourov, “Stalin, Mao, Kim, And China's Decision to Enter the Korean War,” in The Cold War in Asia, The Cold War in Asia, ed. James G. Hershberg and Odd Arne Westad, Cold War International History Project, nos. 6–7 (Woodrow Wilson Center, 1995).
+            aprf-telegram [misc] sources.bib:37:1-43:2 key 37:7-37:20
+              title: Telegram from Stalin to Mao Zedong
+              “Telegram from Stalin to Mao Zedong,” October 1, 1950, f. 45, op. 1, d. 334, ll. 97–98, Archive of the President of the Russian Federation (APRF).
+            wilson-111242 [Misc] sources.bib:45:1-51:2 key 45:7-45:20
+              title: Müller's Report on the Armistice
+              “Müller's Report on the Armistice,” July 27, 1953.
+            kim-thesis [thesis] sources.bib:53:1-59:2 key 53:9-53:19
+              title: Stalin's Korean U-Turn
+              Dong-gil Kim, “Stalin's Korean U-Turn” (phdthesis, 2010).
+            chapter-of-selected [inbook] sources.bib:61:1-65:2 key 61:9-61:28
+              title: On the Korean Armistice
+              Enlai Zhou and Central Party Literature Research Office, “On the Korean Armistice,” in The Selected \emph{Military} Works of Zhou: 1949–1976, vol. 4 (Foreign Languages Press, 1997).
+            --- diagnostics
+        "#]],
     );
 }
 
@@ -186,42 +193,42 @@ fn bibtex_errors_and_duplicates_across_files() {
         expect![[r#"
             aprf-45-1-343 [manuscript] sources.json:2:3-9:4 key 3:12-3:25
               title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+              “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” September 19, 1952, f. 45, op. 1, d. 343, Archive of the President of the Russian Federation (APRF).
             zhou-wengao-7 [book] sources.json:10:3-19:4 key 11:12-11:25
               title: Jianguo yilai Zhou Enlai wengao
-              Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018).
+              Zhonggong zhongyang wenxian yanjiushi, Jianguo Yilai Zhou Enlai Wengao, vol. 7 (Zhongyang wenxian chubanshe, 2018).
             weathersby-1993 [article-journal] sources.json:20:3-30:4 key 21:12-21:27
               title: The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence
-              Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458.
+              Kathryn Weathersby, “The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence,” The Journal of American-East Asian Relations 2, no. 4 (1993): 425–58.
             chen-1994-chapter [chapter] sources.json:31:3-46:4 key 32:12-32:29
               title: China's Road to the Korean War
-              Jian Chen and Qiang Zhai, "China's Road to the Korean War," in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Washington, DC: Woodrow Wilson International Center for Scholars, January 1996), 41-47.
+              Jian Chen and Qiang Zhai, “China's Road to the Korean War,” in The Cold War in Asia, ed. James G. Hershberg, Cold War International History Project Bulletin (Woodrow Wilson International Center for Scholars, 1996).
             renmin-ribao-1952 [article-newspaper] sources.json:47:3-54:4 key 48:12-48:29
               title: Zhou Enlai zongli fang Su
-              "Zhou Enlai zongli fang Su," Renmin ribao, 20 September 1952, 1.
+              “Zhou Enlai Zongli Fang Su,” Renmin Ribao, September 20, 1952.
             zhou-xuanji [book] sources.json:55:3-63:4 key 56:12-56:23
               title: 周恩来选集
-              周恩来 and Zhou Enlai, 周恩来选集 (北京: 人民出版社, 1980).
+              周恩来 and Enlai Zhou, 周恩来选集 (人民出版社, n.d.).
             many-hands [document] sources.json:64:3-77:4 key 65:12-65:22
               title: Who Started the Korean War?
-              Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242. Translated by Danny Rozas and Kathryn Weathersby.
+              Danny Rozas et al., “Who Started the Korean War?,” n.d., https://digitalarchive.wilsoncenter.org/document/111242.
             armistice-talks [report] sources.json:78:3-85:4 key 79:12-79:27
               title: The Armistice Talks
-              Danny Rozas, Kathryn Weathersby, and Wilson Center, The Armistice Talks, Working Papers, c. July 1951 – 27 July 1953.
+              Danny Rozas et al., The Armistice Talks, Working Papers ([1951?]).
             aprf-45-1-329 [manuscript] sources.json:86:3-96:4 key 87:12-87:25
               title: Minutes of Conversation between I.V. Stalin and Zhou Enlai
-              "Minutes of Conversation between I.V. Stalin and Zhou Enlai," trans. Danny Rozas, 20 August 1952, APRF, f. 45, op. 1, d. 329, 54-72, https://digitalarchive.wilsoncenter.org/document/111240.
+              D. Rozas, “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” August 20, 1952, f. 45, op. 1, d. 329, pp. 54–72, APRF, https://digitalarchive.wilsoncenter.org/document/111240.
             bare [] sources.json:97:3-99:4 key 98:12-98:16
-              bare
+              n.d.
             first [book] broken.bib:1:1-1:47 key 1:7-1:12
               title: The First
-              The First, 1990.
+              The First (1990).
             third [book] broken.bib:11:1-11:47 key 11:7-11:12
               title: The Third
-              The Third, 1993.
+              The Third (1993).
             fine [book] crossref.bib:5:1-5:72 key 5:7-5:11
               title: Fine
-              Fine, 1950.
+              Fine (1950).
             --- diagnostics
             broken.bib:3:21-3:21 bibliography error: expected comma
             broken.bib:5:49-5:62 bibliography error: unknown abbreviation "undefinedabbr"
@@ -243,13 +250,13 @@ fn bibtex_strings_across_files_and_unclosed_entries() {
         expect![[r#"
             pravda-1950 [article] uses.bib:1:1-6:2 key 1:10-1:21
               title: On the Situation in Korea
-              "On the Situation in Korea," Pravda (5 July 1950): 1.
+              “On the Situation in Korea,” Pravda, July 5, 1950, 1.
             closed-after [misc] uses.bib:10:1-10:72 key 10:7-10:19
               title: Closed
-              "Closed," 1951, Local Override.
+              “Closed,” 1951.
             local [misc] uses.bib:13:1-13:51 key 13:7-13:12
               title: Local
-              "Local," Local Override.
+              “Local,” n.d.
             --- diagnostics
             uses.bib:8:1-8:60 bibliography error: entry not closed before the next entry: expected comma
             uses.bib:15:74-15:80 bibliography error: unknown abbreviation "broken"
@@ -270,6 +277,7 @@ fn get_and_cite_with_locators() {
     );
     let rebuilt = Bibliography::from_entries(bibliography.entries.clone());
     assert_eq!(rebuilt.get("kim-thesis"), bibliography.get("kim-thesis"));
+    let style = CitationStyle::default();
     let mut out = String::new();
     for (key, locator) in [
         ("aprf-45-1-343", Some("ll. 97-103")),
@@ -286,29 +294,29 @@ fn get_and_cite_with_locators() {
         writeln!(
             out,
             "{key} {locator:?}\n  {}",
-            bibliography.cite(entry, locator)
+            bibliography.cite(&style, entry, locator)
         )
         .unwrap();
     }
     expect![[r#"
         aprf-45-1-343 Some("ll. 97-103")
-          "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343, ll. 97-103.
+          “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” September 19, 1952, lines 97–103, f. 45, op. 1, d. 343, Archive of the President of the Russian Federation (APRF).
         aprf-45-1-343 Some("  ")
-          "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+          “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” September 19, 1952, f. 45, op. 1, d. 343, Archive of the President of the Russian Federation (APRF).
         aprf-45-1-343 None
-          "Minutes of Conversation between I.V. Stalin and Zhou Enlai," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343.
+          “Minutes of Conversation between I.V. Stalin and Zhou Enlai,” September 19, 1952, f. 45, op. 1, d. 343, Archive of the President of the Russian Federation (APRF).
         zhou-wengao-7 Some("130-131")
-          Zhonggong zhongyang wenxian yanjiushi, ed., Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018), 130-131.
+          Zhonggong zhongyang wenxian yanjiushi, Jianguo Yilai Zhou Enlai Wengao (Zhongyang wenxian chubanshe, 2018), 7:130–131.
         weathersby-1993 Some("430.")
-          Kathryn Weathersby, "The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence," The Journal of American-East Asian Relations 2, no. 4 (1993): 425-458, 430.
+          Kathryn Weathersby, “The Soviet Role in the Early Phase of the Korean War: New Documentary Evidence,” The Journal of American-East Asian Relations 2, no. 4 (1993): 430.
         many-hands Some("2")
-          Danny Rozas et al., "Who Started the Korean War?" Autumn 1952, https://digitalarchive.wilsoncenter.org/document/111242, 2. Translated by Danny Rozas and Kathryn Weathersby.
+          Danny Rozas et al., “Who Started the Korean War?,” n.d., 2, https://digitalarchive.wilsoncenter.org/document/111242.
         aprf-telegram Some("l. 97")
-          "Telegram from Stalin to Mao Zedong," 1 October 1950, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 334, ll. 97–98, l. 97. Translated by Kathryn Weathersby.
+          “Telegram from Stalin to Mao Zedong,” October 1, 1950, line 97, f. 45, op. 1, d. 334, ll. 97–98, Archive of the President of the Russian Federation (APRF).
         bare Some("3")
-          bare, 3.
+          n.d., 3.
         kim-thesis Some("ch. 2")
-          Dong-gil Kim, Stalin's Korean U-Turn (University of Oxford, 2010), ch. 2.
+          Dong-gil Kim, “Stalin's Korean U-Turn” (phdthesis, 2010), chap. 2.
     "#]].assert_eq(&out);
 }
 
@@ -340,7 +348,7 @@ fn bom_and_crlf() {
     let (bibliography, diags) = Bibliography::load(&files);
     assert!(diags.is_empty(), "{diags:?}");
     let e = bibliography.get("crlf").unwrap();
-    assert_eq!(e.formatted, "A Title, 1950.");
+    assert_eq!(formatted(&bibliography, e), "A Title (1950).");
     assert_eq!(&bib[e.key_range.clone()], "crlf");
     assert!(bib[e.range.clone()].starts_with("@book") && bib[e.range.clone()].ends_with('}'));
     let j = bibliography.get("j").unwrap();
@@ -349,8 +357,11 @@ fn bom_and_crlf() {
         &json[j.range.clone()],
         "{\"id\": \"j\",\r\n   \"title\": \"T\"}"
     );
-    assert_eq!(j.formatted, "\"T.\"");
-    assert_eq!(bibliography.cite(j, Some("5")), "\"T,\" 5.");
+    assert_eq!(formatted(&bibliography, j), "T, n.d.");
+    assert_eq!(
+        &*bibliography.cite(&CitationStyle::default(), j, Some("5")),
+        "T, n.d., 5."
+    );
 }
 
 #[test]
@@ -383,8 +394,11 @@ fn many_entries() {
     assert!(diags.is_empty());
     assert_eq!(bibliography.len(), 10_000);
     assert_eq!(
-        bibliography.get("j4321").unwrap().formatted,
-        "\"T4321,\" 1921."
+        formatted(&bibliography, bibliography.get("j4321").unwrap()),
+        "T4321, 1921."
     );
-    assert_eq!(bibliography.get("b4321").unwrap().formatted, "B4321, 1921.");
+    assert_eq!(
+        formatted(&bibliography, bibliography.get("b4321").unwrap()),
+        "B4321 (1921)."
+    );
 }

@@ -434,7 +434,7 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
 
         Also: Chou En-lai, 周恩来
 
-        wikidata: Q17427
+        wikidata: [Q17427](https://www.wikidata.org/wiki/Q17427)
 
         `zhou-enlai` · mentioned in 3 documents"#]]
     .assert_eq(
@@ -449,14 +449,12 @@ fn completion_resolve_adds_the_entity_card_and_the_formatted_reference() {
         "completionItem/resolve",
         answer["items"][0].clone(),
     );
-    expect![[
-        r#"Jianguo yilai Zhou Enlai wengao, vol. 7 (Beijing: Zhongyang wenxian chubanshe, 2018)."#
-    ]]
-    .assert_eq(
-        resolved["documentation"]["value"]
-            .as_str()
-            .unwrap_or("none"),
-    );
+    expect!["Jianguo Yilai Zhou Enlai Wengao, vol. 7 (Zhongyang wenxian chubanshe, 2018)."]
+        .assert_eq(
+            resolved["documentation"]["value"]
+                .as_str()
+                .unwrap_or("none"),
+        );
 }
 
 /// A client that shows `labelDetails` gets each entry's id there.

@@ -401,12 +401,42 @@ fn hover_on_a_mention_shows_the_entity_card() {
     let card = "**Zhou Enlai** · person · 1898–1976\n\n\
                 Premier and Foreign Minister of the People's Republic of China.\n\n\
                 Also: Chou En-lai\n\n\
-                wikidata: Q17427\n\n\
+                wikidata: [Q17427](https://www.wikidata.org/wiki/Q17427)\n\n\
                 `zhou-enlai` · mentioned in 2 documents";
     let hover = hover_until(&mut client, &orig, at, |t| t.ends_with("2 documents"));
     assert_eq!(hover_text(&hover), card);
     assert_eq!(hover["contents"]["kind"], "markdown");
     assert_eq!(hover_range(&hover), Some(range(10, 0, 10, 15)));
+}
+
+/// The seeds' workspace with one more document citing the Stalin-Zhou
+/// minutes with a folio locator, and `extra` appended to its scholia.toml:
+/// the hover on that citation.
+fn seeds_citation_hover(extra: &str) -> String {
+    let dir = TempDir::new("seeds-cite");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    copy_tree(&seeds, &dir.path);
+    let config = dir.join("scholia.toml");
+    let mut toml = read(&config);
+    toml.push_str(extra);
+    std::fs::write(&config, toml).unwrap();
+    let doc = dir.join("folios.scholia");
+    let text = "---\ntitle = \"Folios\"\n---\n\nThe minutes [@aprf-45-1-343, fols. 97-103].\n";
+    std::fs::write(&doc, text).unwrap();
+    let mut client = Client::start(Some(&dir.path), None);
+    client.open_file(&doc);
+    let hover = client.hover(&doc, pos(4, 20));
+    hover_text(&hover)
+}
+
+#[test]
+fn hover_on_a_seed_citation_in_chicago_notes_and_in_apa() {
+    expect_test::expect!["D. Rozas, K. Weathersby, “Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,” September 19, 1952, f. 45, op. 1, d. 343, fols. 97–103, Archive of the President of the Russian Federation (APRF)."].assert_eq(&seeds_citation_hover(""));
+    expect_test::expect![[r#"
+        Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 (D. Rozas & K. Weathersby, trans.). (1952). Archive of the President of the Russian Federation (APRF) (f. 45, op. 1, d. 343).
+
+        (Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952, 1952, Folios 97–103)"#]]
+        .assert_eq(&seeds_citation_hover("\n[citations]\nstyle = \"apa\"\nlocale = \"en-US\"\n"));
 }
 
 // ---------------------------------------------------------------------------

@@ -180,7 +180,7 @@ fn sources(ws: &scholia::workspace::Workspace) -> Vec<String> {
         .bibliography
         .entries
         .iter()
-        .map(|b| format!("{} {} {:?} {}", b.key, b.kind, b.title, b.formatted))
+        .map(|b| format!("{} {} {:?} {}", b.key, b.kind, b.title, ws.cite(b, None)))
         .collect();
     all.sort();
     all

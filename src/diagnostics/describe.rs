@@ -48,6 +48,12 @@ pub fn description(code: Code) -> &'static str {
             "A registry file is invalid: bad TOML, a missing name, a bad or duplicate id, a wrong type."
         }
         Code::AliasConflict => "A name or alias is shared by two registry entries.",
+        Code::DuplicateAuthority => {
+            "Two registry entries carry the same id of one authority: one person entered twice, most likely."
+        }
+        Code::MissingAuthority => {
+            "A registry entry carries no authority id (off unless turned on)."
+        }
         Code::Bibliography => {
             "A bibliography file is invalid: bad JSON or BibTeX, a duplicate key, an item without id."
         }

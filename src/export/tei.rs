@@ -848,7 +848,7 @@ fn bibl<W: Write>(
     if let Some(t) = &b.title {
         x.element("title", &[], t)?;
     }
-    x.element("note", &[("type", "formatted")], &b.formatted)?;
+    x.element("note", &[("type", "formatted")], &ws.cite(b, None))?;
     // The entry as written in its file, to be read back as it was.
     let source = ws
         .aux

@@ -584,7 +584,7 @@ pub fn documentation(ws: &Workspace, what: &Resolve, markup: Markup) -> Option<S
         }
         Resolve::Citation(key) => {
             let entry = ws.bibliography.get(key)?;
-            Some(ws.bibliography.cite(entry, None))
+            Some(ws.cite(entry, None).to_string())
         }
     }
 }

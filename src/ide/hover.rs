@@ -102,7 +102,11 @@ pub fn entity_card(ws: &Workspace, index: usize, m: Markup) -> String {
         out.push_str(&format!("\n\nCoordinates: {lat}, {lon}"));
     }
     for (k, v) in &e.authority {
-        out.push_str(&format!("\n\n{k}: {v}"));
+        match (crate::workspace::authority::url(k, v.trim()), m) {
+            (Some(url), Markup::Markdown) => out.push_str(&format!("\n\n{k}: [{v}]({url})")),
+            (Some(url), Markup::PlainText) => out.push_str(&format!("\n\n{k}: {v} <{url}>")),
+            (None, _) => out.push_str(&format!("\n\n{k}: {v}")),
+        }
     }
     let n = ws.mention_count(index);
     out.push_str(&format!(
@@ -145,7 +149,7 @@ fn citation(ws: &Workspace, c: &Citation, only: Option<&str>, m: Markup) -> Stri
         .iter()
         .filter(|i| only.is_none_or(|k| k == i.key))
         .map(|i| match ws.bibliography.get(&i.key) {
-            Some(entry) => ws.bibliography.cite(entry, i.locator.as_deref()),
+            Some(entry) => ws.cite(entry, i.locator.as_deref()).to_string(),
             None => format!(
                 "{} is in no bibliography of the workspace.",
                 m.code(&format!("@{}", i.key))

@@ -234,6 +234,12 @@ fn import_one(
         );
         code = REPORTED;
     }
+    let formatted: Vec<_> = ws
+        .bibliography
+        .entries
+        .iter()
+        .map(|e| ws.cite(e, None))
+        .collect();
     let options = Options {
         tag: args.tag.then_some(&ws.registry),
         registry: Some(&ws.registry),
@@ -241,10 +247,11 @@ fn import_one(
             .bibliography
             .entries
             .iter()
-            .map(|e| Candidate {
+            .zip(&formatted)
+            .map(|(e, formatted)| Candidate {
                 key: &e.key,
                 title: e.title.as_deref(),
-                formatted: &e.formatted,
+                formatted,
             })
             .collect(),
     };

@@ -19,6 +19,8 @@ pub struct Config {
     pub registry: Vec<Pattern>,
     pub bibliography: Vec<Pattern>,
     pub lints: Lints,
+    /// `[citations]`: the style and locale of rendered references.
+    pub citations: crate::workspace::bibliography::render::CitationsConfig,
     /// Phrases that contain a registry name but are never a mention
     /// (`not-mentions = ["Twentieth-Century China"]`), and the byte range
     /// of that array in `scholia.toml` (where a quick fix adds one).
@@ -51,6 +53,7 @@ impl Config {
                     }
                 }
                 "not-mentions" => config.not_mentions(value),
+                "citations" => config.citations(value),
                 "lint" => match value.get_ref() {
                     DeValue::Table(lints) => {
                         for (code, level) in lints.iter() {
@@ -64,7 +67,7 @@ impl Config {
                 },
                 other => config.error(
                     key.span(),
-                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `not-mentions` and `[lint]`"),
+                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `not-mentions`, `[citations]` and `[lint]`"),
                 ),
             }
         }
@@ -143,6 +146,39 @@ impl Config {
                     item.span(),
                     "every `not-mentions` entry must be a string (a phrase)".into(),
                 ),
+            }
+        }
+    }
+
+    /// `[citations]`: `style` and `locale`, strings (checked against the
+    /// styles and locales when the workspace loads).
+    fn citations(&mut self, value: &toml::Spanned<DeValue<'_>>) {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`citations` must be a table, not {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return;
+        };
+        for (key, value) in table.iter() {
+            let name: &str = key.get_ref().as_ref();
+            let slot = match name {
+                "style" => &mut self.citations.style,
+                "locale" => &mut self.citations.locale,
+                other => {
+                    self.error(
+                        key.span(),
+                        format!("unknown key `{other}`: `[citations]` knows `style` and `locale`"),
+                    );
+                    continue;
+                }
+            };
+            match value.get_ref().as_str() {
+                Some(s) => *slot = Some((s.to_string(), value.span())),
+                None => self.error(value.span(), format!("`citations.{name}` must be a string")),
             }
         }
     }

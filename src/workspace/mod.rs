@@ -2,6 +2,7 @@
 //! of every document. Every cross-file query the features need is answered
 //! here, from memory.
 
+pub mod authority;
 pub mod bibliography;
 pub mod config;
 pub mod document;
@@ -19,7 +20,7 @@ use globset::{GlobSet, GlobSetBuilder};
 
 use crate::base::{Code, Diagnostic};
 use crate::text::{Encoding, LineCol, LineIndex};
-pub use bibliography::{BibEntry, Bibliography};
+pub use bibliography::{BibEntry, Bibliography, CitationStyle};
 pub use config::Config;
 pub use document::Document;
 pub use files::{is_document, is_editor_leftover};
@@ -223,6 +224,8 @@ pub struct Workspace {
     pub config: Config,
     pub registry: Registry,
     pub bibliography: Bibliography,
+    /// The citation style of `[citations]` (default: Chicago notes).
+    pub style: CitationStyle,
     pub registry_files: Vec<PathBuf>,
     pub bibliography_files: Vec<PathBuf>,
     /// `scholia.toml`, registry and bibliography files.
@@ -582,6 +585,9 @@ impl Workspace {
         config_file
             .diagnostics
             .extend(ws.config.diagnostics.iter().cloned());
+        let (style, problems) = CitationStyle::resolve(&ws.config.citations, &root);
+        ws.style = style;
+        config_file.diagnostics.extend(problems);
         ws.aux.insert(config_path, config_file);
 
         let registry_globs = glob_set(&ws.config.registry);
@@ -719,8 +725,12 @@ impl Workspace {
     pub fn reload_registry_with(&mut self, open: &HashMap<PathBuf, String>) {
         let files = self.registry_files.clone();
         let texts = self.read_aux(&files, open);
-        let (mut registry, diagnostics) = Registry::load(&texts);
+        let (mut registry, mut diagnostics) = Registry::load(&texts);
         registry.set_not_mentions(&self.config.not_mentions);
+        // `missing-authority` is made only when scholia.toml turns it on: it
+        // would be one diagnostic per entry of a large registry, dropped.
+        let missing = self.config.lints.level(Code::MissingAuthority) != crate::base::Level::Off;
+        diagnostics.extend(authority::check(&registry, &texts, missing));
         self.registry = registry;
         for (path, d) in diagnostics {
             if let Some(f) = self.aux.get_mut(&path) {
@@ -744,6 +754,13 @@ impl Workspace {
                 f.diagnostics.push(d);
             }
         }
+    }
+
+    /// The one way to render a reference: `entry` in the workspace's
+    /// citation style with `locator` (e.g. `fols. 97-103`), cached per
+    /// entry, style and locator.
+    pub fn cite(&self, entry: &BibEntry, locator: Option<&str>) -> Arc<str> {
+        self.bibliography.cite(&self.style, entry, locator)
     }
 
     /// True when registry and bibliography checks apply.

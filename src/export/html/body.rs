@@ -430,7 +430,7 @@ fn cite_item(
 ) {
     match ws.bibliography.get(key) {
         Some(entry) => {
-            let formatted = ws.bibliography.cite(entry, locator);
+            let formatted = ws.cite(entry, locator);
             if link {
                 let _ = write!(
                     out,

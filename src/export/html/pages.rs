@@ -440,7 +440,7 @@ fn bibliography(site: &Site<'_>, outs: &[DocOut]) -> String {
         }
     }
     let mut order: Vec<usize> = (0..bib.entries.len()).collect();
-    order.sort_by_cached_key(|&i| bib.entries[i].formatted.to_lowercase());
+    order.sort_by_cached_key(|&i| site.ws.cite(&bib.entries[i], None).to_lowercase());
     let mut seen = std::collections::HashSet::new();
     page.raw("<ol class=\"bibliography\">\n");
     for i in order {
@@ -453,7 +453,7 @@ fn bibliography(site: &Site<'_>, outs: &[DocOut]) -> String {
             "<li id=\"{}\"><p class=\"reference\">",
             frag("cite-", &e.key)
         );
-        page.text(&e.formatted);
+        page.text(&site.ws.cite(e, None));
         page.raw("</p>");
         if citing[i].is_empty() {
             page.raw("<p class=\"cited-by\">Not cited in the documents.</p>");

@@ -1,0 +1,437 @@
+//! Rendering a reference with hayagriva: the style and locale chosen in
+//! `scholia.toml` (`[citations]`), the locator's label, and the text.
+//!
+//! A note style (Chicago notes, the default) renders the first note of the
+//! entry, the locator in its place; an in-text style (APA, …) renders the
+//! entry of the bibliography, followed by the in-text citation with the
+//! locator when there is one. The text is plain (no Markdown).
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hayagriva::archive::{ArchivedStyle, locales};
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{IndependentStyle, Locale, LocaleCode, Style, StyleClass};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
+    ElemChildren, LocatorPayload, SpecificLocator,
+};
+
+use super::BibEntry;
+use super::model::Source;
+use crate::base::{Code, Diagnostic};
+
+/// hayagriva's entry trait is not public, so no function can be generic
+/// over it: the rendering is written once, expanded for each kind of entry.
+macro_rules! render_entry {
+    ($self:ident, $entry:expr, $locator:expr) => {{
+        let style = $self.style();
+        let locales = all_locales();
+        let locator = parse_locator($locator);
+        // One citation, the first of the entry: a note style's full note.
+        let mut driver = BibliographyDriver::new();
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_locator($entry, locator.clone())],
+            style,
+            $self.locale.clone(),
+            locales,
+            Some(1),
+        ));
+        let rendered = driver.finish(BibliographyRequest::new(
+            style,
+            $self.locale.clone(),
+            locales,
+        ));
+        let cite = rendered
+            .citations
+            .first()
+            .map(|c| plain(&c.citation))
+            .unwrap_or_default();
+        let reference = rendered
+            .bibliography
+            .and_then(|b| b.items.into_iter().next())
+            .map(|item| plain(&item.content))
+            .unwrap_or_default();
+        let note = style.settings.class == StyleClass::Note;
+        match (note, reference.is_empty(), locator.is_some()) {
+            (true, _, _) | (false, true, _) => cite,
+            (false, false, false) => reference,
+            (false, false, true) => format!("{reference}\n\n{cite}"),
+        }
+    }};
+}
+
+/// The style used when `scholia.toml` names none (or one that fails).
+pub const DEFAULT_STYLE: ArchivedStyle = ArchivedStyle::ChicagoNotes;
+
+/// Gives each style its own id: the cache's key.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A citation style and locale, the style decoded on first use.
+#[derive(Debug)]
+pub struct CitationStyle {
+    id: u64,
+    /// As `scholia.toml` names it (`chicago-notes` by default).
+    pub name: String,
+    source: StyleSource,
+    locale: Option<LocaleCode>,
+    decoded: OnceLock<IndependentStyle>,
+}
+
+#[derive(Debug)]
+enum StyleSource {
+    Bundled(ArchivedStyle),
+    Parsed(Box<IndependentStyle>),
+}
+
+impl Default for CitationStyle {
+    fn default() -> CitationStyle {
+        CitationStyle::bundled(DEFAULT_STYLE, None)
+    }
+}
+
+/// The `[citations]` table of `scholia.toml`: each value with the range of
+/// its string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CitationsConfig {
+    pub style: Option<(String, Range<usize>)>,
+    pub locale: Option<(String, Range<usize>)>,
+}
+
+/// Every CSL locale hayagriva bundles, decoded once.
+fn all_locales() -> &'static [Locale] {
+    static LOCALES: OnceLock<Vec<Locale>> = OnceLock::new();
+    LOCALES.get_or_init(locales)
+}
+
+impl CitationStyle {
+    fn bundled(style: ArchivedStyle, locale: Option<LocaleCode>) -> CitationStyle {
+        CitationStyle {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name: style.names()[0].to_string(),
+            source: StyleSource::Bundled(style),
+            locale,
+            decoded: OnceLock::new(),
+        }
+    }
+
+    /// The style `config` names, found among hayagriva's bundled styles or
+    /// read from a `.csl` file below `root`; problems are diagnostics on
+    /// `scholia.toml` (code `config`), and the default style stands in.
+    pub fn resolve(config: &CitationsConfig, root: &Path) -> (CitationStyle, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let locale = match &config.locale {
+            Some((code, range)) => {
+                let known = all_locales().iter().any(|l| {
+                    l.lang.as_ref().is_some_and(|lang| {
+                        lang.0.eq_ignore_ascii_case(code)
+                            || lang
+                                .0
+                                .split('-')
+                                .next()
+                                .is_some_and(|base| base.eq_ignore_ascii_case(code))
+                    })
+                });
+                if !known {
+                    diagnostics.push(Diagnostic::new(
+                        Code::Config,
+                        range.clone(),
+                        format!("no CSL locale `{code}` is bundled (e.g. \"en-US\", \"de-DE\", \"ru-RU\", \"zh-CN\"); the style's own locale is used"),
+                    ));
+                }
+                Some(LocaleCode(code.clone())).filter(|_| known)
+            }
+            None => None,
+        };
+        let Some((name, range)) = &config.style else {
+            return (CitationStyle::bundled(DEFAULT_STYLE, locale), diagnostics);
+        };
+        let mut fail = |message: String| {
+            diagnostics.push(Diagnostic::new(Code::Config, range.clone(), message));
+        };
+        let is_path = name.ends_with(".csl") || name.contains('/') || name.contains('\\');
+        let style = if !is_path {
+            match ArchivedStyle::by_name(name) {
+                Some(style) => Some(CitationStyle::bundled(style, locale.clone())),
+                None => {
+                    fail(format!(
+                        "unknown citation style `{name}`: name one hayagriva bundles (e.g. \"chicago-notes\", \"apa\", \"modern-language-association\") or a .csl file of the workspace; {} is used meanwhile",
+                        DEFAULT_STYLE.names()[0]
+                    ));
+                    None
+                }
+            }
+        } else {
+            match read_csl(root, name) {
+                Ok(style) => Some(CitationStyle {
+                    id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                    name: name.clone(),
+                    source: style,
+                    locale: locale.clone(),
+                    decoded: OnceLock::new(),
+                }),
+                Err(message) => {
+                    fail(format!(
+                        "{message}; {} is used meanwhile",
+                        DEFAULT_STYLE.names()[0]
+                    ));
+                    None
+                }
+            }
+        };
+        let style = style.unwrap_or_else(|| CitationStyle::bundled(DEFAULT_STYLE, locale));
+        (style, diagnostics)
+    }
+
+    /// Identifies this style among all made in this process.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    fn style(&self) -> &IndependentStyle {
+        self.decoded.get_or_init(|| match &self.source {
+            StyleSource::Parsed(style) => (**style).clone(),
+            StyleSource::Bundled(archived) => match independent(archived.get()) {
+                Some(style) => style,
+                None => {
+                    let Style::Independent(style) = DEFAULT_STYLE.get() else {
+                        unreachable!("the default style is independent")
+                    };
+                    style
+                }
+            },
+        })
+    }
+
+    /// Whether this style writes notes (rather than in-text citations).
+    pub fn is_note_style(&self) -> bool {
+        self.style().settings.class == StyleClass::Note
+    }
+
+    /// The entry rendered in this style, with `locator` (may be empty).
+    /// hayagriva is not trusted never to panic on odd data: a panic gives
+    /// the entry's key and title rather than crash the caller.
+    pub fn render(&self, entry: &BibEntry, locator: &str) -> String {
+        let rendered =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &entry.source {
+                Source::Csl(item) => render_entry!(self, item, locator),
+                Source::Tex(tex) => render_entry!(self, tex.as_ref(), locator),
+            }));
+        match rendered {
+            Ok(text) if !text.trim().is_empty() => text,
+            _ => {
+                let mut text = entry.key.clone();
+                if let Some(title) = &entry.title {
+                    text.push_str(", ");
+                    text.push_str(title);
+                }
+                if !locator.is_empty() {
+                    text.push_str(", ");
+                    text.push_str(locator);
+                }
+                text
+            }
+        }
+    }
+}
+
+fn plain(children: &ElemChildren) -> String {
+    let mut out = String::new();
+    // Writing to a String does not fail.
+    let _ = children.write_buf(&mut out, BufWriteFormat::Plain);
+    out.trim().to_string()
+}
+
+fn independent(style: Style) -> Option<IndependentStyle> {
+    match style {
+        Style::Independent(style) => Some(style),
+        // A dependent style names its parent: one of the bundled ones.
+        Style::Dependent(dependent) => {
+            match ArchivedStyle::by_id(&dependent.parent_link.href.to_string())?.get() {
+                Style::Independent(mut parent) => {
+                    if dependent.default_locale.is_some() {
+                        parent.default_locale = dependent.default_locale;
+                    }
+                    Some(parent)
+                }
+                Style::Dependent(_) => None,
+            }
+        }
+    }
+}
+
+/// The largest `.csl` file read.
+const MAX_CSL: u64 = 4 << 20;
+
+/// Reads and parses the `.csl` file `name` (relative to `root`, and inside
+/// it, links resolved).
+fn read_csl(root: &Path, name: &str) -> Result<StyleSource, String> {
+    let relative = Path::new(name);
+    if relative.is_absolute()
+        || name.starts_with('~')
+        || relative
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "`{name}` is outside the workspace: a style file must be below the folder of scholia.toml"
+        ));
+    }
+    let path = root.join(relative);
+    let inside = match (path.canonicalize(), root.canonicalize()) {
+        (Ok(path), Ok(root)) => path.starts_with(root),
+        (Err(e), _) | (_, Err(e)) => return Err(format!("cannot read the style `{name}`: {e}")),
+    };
+    if !inside {
+        return Err(format!(
+            "`{name}` links outside the workspace: a style file must be below the folder of scholia.toml"
+        ));
+    }
+    let too_big = std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_CSL);
+    if too_big {
+        return Err(format!("the style `{name}` is larger than 4 MiB"));
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read the style `{name}`: {e}"))?;
+    let style = std::panic::catch_unwind(|| Style::from_xml(&text))
+        .map_err(|_| format!("the style `{name}` is not a CSL style"))?
+        .map_err(|e| format!("the style `{name}` is not a valid CSL style: {e}"))?;
+    match &style {
+        Style::Dependent(d) if independent(style.clone()).is_none() => Err(format!(
+            "the style `{name}` depends on `{}`, which is not bundled",
+            d.parent_link.href
+        )),
+        _ => Ok(match independent(style) {
+            Some(style) => StyleSource::Parsed(Box::new(style)),
+            None => unreachable!("checked above"),
+        }),
+    }
+}
+
+/// Locator labels as written in citations, with the CSL locator they name
+/// (longest first where one is a prefix of another).
+const LABELS: &[(&str, Locator)] = &[
+    ("pp.", Locator::Page),
+    ("p.", Locator::Page),
+    ("pages", Locator::Page),
+    ("page", Locator::Page),
+    ("fols.", Locator::Folio),
+    ("fol.", Locator::Folio),
+    ("folios", Locator::Folio),
+    ("folio", Locator::Folio),
+    ("ll.", Locator::Line),
+    ("l.", Locator::Line),
+    ("lines", Locator::Line),
+    ("line", Locator::Line),
+    ("chaps.", Locator::Chapter),
+    ("chap.", Locator::Chapter),
+    ("ch.", Locator::Chapter),
+    ("chapter", Locator::Chapter),
+    ("cols.", Locator::Column),
+    ("col.", Locator::Column),
+    ("figs.", Locator::Figure),
+    ("fig.", Locator::Figure),
+    ("nn.", Locator::Note),
+    ("n.", Locator::Note),
+    ("note", Locator::Note),
+    ("op.", Locator::Opus),
+    ("paras.", Locator::Paragraph),
+    ("para.", Locator::Paragraph),
+    ("¶", Locator::Paragraph),
+    ("pt.", Locator::Part),
+    ("part", Locator::Part),
+    ("secs.", Locator::Section),
+    ("sec.", Locator::Section),
+    ("§§", Locator::Section),
+    ("§", Locator::Section),
+    ("s.v.", Locator::SubVerbo),
+    ("vols.", Locator::Volume),
+    ("vol.", Locator::Volume),
+    ("vv.", Locator::Verse),
+    ("v.", Locator::Verse),
+    ("bk.", Locator::Book),
+    ("book", Locator::Book),
+    ("tbl.", Locator::Table),
+    ("app.", Locator::Appendix),
+];
+
+/// A locator as CSL sees it: its label (`fols. 97-103` → folio `97-103`);
+/// digits without a label are pages; anything else is printed as written,
+/// with no label.
+fn parse_locator(locator: &str) -> Option<SpecificLocator<'_>> {
+    let locator = locator.trim();
+    if locator.is_empty() {
+        return None;
+    }
+    for (label, kind) in LABELS {
+        let Some(head) = locator.get(..label.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(label) {
+            continue;
+        }
+        let rest = &locator[label.len()..];
+        let boundary = rest.is_empty()
+            || rest.starts_with(char::is_whitespace)
+            || (label.ends_with(['.', '¶', '§']) && rest.starts_with(|c: char| c.is_ascii_digit()));
+        if boundary && !rest.trim().is_empty() {
+            return Some(SpecificLocator(*kind, LocatorPayload::Str(rest.trim())));
+        }
+    }
+    let kind = if locator.starts_with(|c: char| c.is_ascii_digit()) {
+        Locator::Page
+    } else {
+        Locator::Custom
+    };
+    Some(SpecificLocator(kind, LocatorPayload::Str(locator)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locator_labels() {
+        let parse = |s| match parse_locator(s) {
+            Some(SpecificLocator(kind, LocatorPayload::Str(value))) => Some((kind, value)),
+            _ => None,
+        };
+        assert_eq!(parse("fols. 97-103"), Some((Locator::Folio, "97-103")));
+        assert_eq!(parse("  ll. 97-103 "), Some((Locator::Line, "97-103")));
+        assert_eq!(parse("p.5"), Some((Locator::Page, "5")));
+        assert_eq!(parse("Pp. 5–7"), Some((Locator::Page, "5–7")));
+        assert_eq!(parse("430"), Some((Locator::Page, "430")));
+        assert_eq!(parse("§ 4"), Some((Locator::Section, "4")));
+        assert_eq!(parse("pages"), Some((Locator::Custom, "pages")));
+        assert_eq!(parse("part 2"), Some((Locator::Part, "2")));
+        assert_eq!(parse("partly"), Some((Locator::Custom, "partly")));
+        assert_eq!(parse("d. 343"), Some((Locator::Custom, "d. 343")));
+        assert_eq!(parse("  "), None);
+    }
+
+    #[test]
+    fn styles_by_name_and_problems() {
+        let root = std::env::temp_dir();
+        let config = |style: &str, locale: Option<&str>| CitationsConfig {
+            style: Some((style.to_string(), 0..1)),
+            locale: locale.map(|l| (l.to_string(), 2..3)),
+        };
+        let (style, d) = CitationStyle::resolve(&CitationsConfig::default(), &root);
+        assert_eq!((style.name.as_str(), d.len()), ("chicago-notes", 0));
+        assert!(style.is_note_style());
+        let (style, d) = CitationStyle::resolve(&config("apa", Some("en-US")), &root);
+        assert_eq!(
+            (style.name.as_str(), d.len()),
+            ("american-psychological-association", 0)
+        );
+        assert!(!style.is_note_style());
+        let (style, d) = CitationStyle::resolve(&config("no-such-style", Some("xx-YY")), &root);
+        assert_eq!(style.name, "chicago-notes");
+        let ranges: Vec<_> = d.iter().map(|d| d.range.clone()).collect();
+        assert_eq!(ranges, vec![2..3, 0..1], "{d:?}");
+        let (_, d) = CitationStyle::resolve(&config("../outside.csl", None), &root);
+        assert!(d[0].message.contains("outside the workspace"), "{d:?}");
+    }
+}
