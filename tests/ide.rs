@@ -13,6 +13,7 @@ mod support;
 
 use expect_test::{Expect, expect};
 use scholia::ide;
+use scholia::ide::markup::Markup;
 use support::fixture::{Fixture, lines, span};
 use support::lsp_client::fixture as lsp_fixture;
 
@@ -27,12 +28,12 @@ fn ws(open: &[&str]) -> Fixture {
 
 fn hover(f: &Fixture) -> String {
     let (doc, at, w) = f.at();
-    match ide::hover::hover(doc, w, at) {
+    match ide::hover::hover(doc, w, at, Markup::Markdown) {
         None => "null\n".into(),
         Some(h) => format!(
             "{}\n---\n{}\n",
             span(&doc.text, &doc.line_index, &h.range),
-            h.markdown
+            h.text
         ),
     }
 }
@@ -493,7 +494,7 @@ fn completion_of_mentions_citations_and_footnotes() {
     let f = Fixture::new(&TWO_DOCS.replace("[[stal$0in|Stalin]]", "[[sta$0"));
     expect![[r#"
         incomplete: true
-        Entity(Person) "Joseph Stalin" "person" replaces 4:2-4:5 "sta" with "stalin]]"
+        Entity(Person) "stalin" "Joseph Stalin · person" replaces 4:2-4:5 "sta" with "stalin]]"
     "#]]
     .assert_eq(&completion(&f));
     let f = Fixture::new(&TWO_DOCS.replace("[[stal$0in|Stalin]]", "Text.[^$0"));

@@ -598,6 +598,11 @@ impl Host {
     pub fn files_changed(&mut self, changes: &[(PathBuf, FileChange)]) -> Vec<LoadJob> {
         let mut reload_roots: Vec<PathBuf> = Vec::new();
         for (path, kind) in changes {
+            // Editors' locks, backups and swap files come and go as the
+            // user types: never read, never a reason to reload.
+            if workspace::is_editor_leftover(path) {
+                continue;
+            }
             let Some((root, loading)) = self.root_of(path).map(|(r, l)| (r.clone(), l)) else {
                 continue;
             };
@@ -764,8 +769,9 @@ impl Host {
     }
 }
 
+/// A `.scholia` file that is not an editor's lock, backup or swap file.
 pub fn is_document(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == workspace::EXTENSION)
+    workspace::is_document(path)
 }
 
 /// A position in a rope → byte offset, with LSP's clamping rules: a column
