@@ -35,7 +35,16 @@ fn clean_document_exits_zero_with_a_summary() {
 #[test]
 fn errors_exit_one_with_one_line_per_problem() {
     let dir = root().join("tests/fixtures/diagnostics/main");
-    let (code, out, _) = scholia(&["check", "footnotes.scholia", "no-source.scholia"], &dir);
+    let (code, out, _) = scholia(
+        &[
+            "check",
+            "--format",
+            "short",
+            "footnotes.scholia",
+            "no-source.scholia",
+        ],
+        &dir,
+    );
     expect_test::expect![[r#"
         footnotes.scholia:3:28: info[ambiguous-locator]: `ll.` in a citation of the archival source @aprf-45-1-343: Pandoc and CSL read it as "lines", in Russian archival usage it means folios (листы); write `fols.`
         footnotes.scholia:8:26: warning[footnote-order]: footnote [^3] is the 2nd numbered note referenced; expected [^2] here (renumber the footnotes to fix)
@@ -56,7 +65,7 @@ fn errors_exit_one_with_one_line_per_problem() {
 #[test]
 fn warnings_alone_exit_zero() {
     let dir = root().join("tests/fixtures/diagnostics/main");
-    let (code, out, _) = scholia(&["check", "no-source.scholia"], &dir);
+    let (code, out, _) = scholia(&["check", "--format", "short", "no-source.scholia"], &dir);
     assert!(out.contains("warning[missing-source]"), "{out}");
     assert_eq!(code, 0);
 }
@@ -99,7 +108,7 @@ fn json_format() {
 #[test]
 fn columns_count_characters_on_non_ascii_lines() {
     let dir = root().join("tests/fixtures/diagnostics/main");
-    let (_, out, _) = scholia(&["check", "brackets.scholia"], &dir);
+    let (_, out, _) = scholia(&["check", "--format", "short", "brackets.scholia"], &dir);
     // `周恩来 [x 👨‍👩‍👧 é ]] end`: columns count Unicode scalar values (the
     // family emoji is 5: three people and two joiners; é is e + U+0301),
     // so the stray second `]` is column 18.
@@ -112,7 +121,7 @@ fn columns_count_characters_on_non_ascii_lines() {
 #[test]
 fn registry_and_config_problems_are_reported_too() {
     let dir = root().join("tests/fixtures/diagnostics/broken");
-    let (code, out, _) = scholia(&["check"], &dir);
+    let (code, out, _) = scholia(&["check", "--format", "short"], &dir);
     assert!(out.contains("scholia.toml:1:32: error[config]"), "{out}");
     assert!(
         out.contains("registry/a.toml:6:9: error[registry]"),
@@ -134,7 +143,7 @@ fn missing_path_is_a_usage_error() {
 
 #[test]
 fn seeds_report_only_their_real_defects() {
-    let (code, out, _) = scholia(&["check", "seeds"], root());
+    let (code, out, _) = scholia(&["check", "--format", "short", "seeds"], root());
     let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error[")).collect();
     assert_eq!(
         errors,

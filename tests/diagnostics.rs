@@ -115,3 +115,12 @@ fn detached_document() {
 fn variants_workspace() {
     check_workspace("variants");
 }
+
+/// Names as real text writes them (typographic apostrophes, no-break
+/// spaces, combining accents), the longest name winning, not-a-mention
+/// phrases (scholia.toml's and an entry's) and the archive page section
+/// that `scholia import` keeps verbatim.
+#[test]
+fn names_workspace() {
+    check_workspace("names");
+}

@@ -40,7 +40,6 @@
 (declare-function eglot-execute-command "eglot" (server command arguments))
 (declare-function eglot--capabilities "eglot" (server))
 (declare-function eglot--apply-workspace-edit "eglot" (wedit &optional confirm))
-(declare-function eglot--path-to-uri "eglot" (path))
 (declare-function treesit-ready-p "treesit" (language &optional quiet))
 (declare-function treesit-parser-create "treesit" (language &optional buffer no-reuse))
 (declare-function treesit-font-lock-rules "treesit" (&rest query-specs))
@@ -142,17 +141,26 @@ That is on Emacs 29 and later, once the grammar is installed
 The format has no comments (a `#' starts a heading), so no character
 starts one; TOML comments in the front matter are highlighted as such.")
 
+(defvar-local scholia--front-matter-cache nil
+  "(TICK . END): `scholia--front-matter-end' at `buffer-chars-modified-tick' TICK.")
+
 (defun scholia--front-matter-end ()
-  "The end of the front matter (after its closing `+++' line), or nil."
-  (save-match-data
-    (save-excursion
-      (save-restriction
-        (widen)
-        (goto-char (point-min))
-        (when (looking-at "\uFEFF?\\+\\+\\+[ \t]*$")
-          (forward-line 1)
-          (when (re-search-forward "^\\+\\+\\+[ \t]*$" nil t)
-            (line-end-position)))))))
+  "The end of the front matter (after its closing `+++' line), or nil.
+Computed once per change of the buffer: font-lock asks for every match."
+  (let ((tick (buffer-chars-modified-tick)))
+    (if (eq (car scholia--front-matter-cache) tick)
+        (cdr scholia--front-matter-cache)
+      (let ((end (save-match-data
+                   (save-excursion
+                     (save-restriction
+                       (widen)
+                       (goto-char (point-min))
+                       (when (looking-at "\uFEFF?\\+\\+\\+[ \t]*$")
+                         (forward-line 1)
+                         (when (re-search-forward "^\\+\\+\\+[ \t]*$" nil t)
+                           (line-end-position))))))))
+        (setq scholia--front-matter-cache (cons tick end))
+        end))))
 
 (defun scholia--in-front-matter-p (pos)
   "Non-nil when POS is inside the front matter."
@@ -288,13 +296,18 @@ An error when the server does not offer COMMAND."
     (unless (member command (scholia--server-commands server))
       (user-error "This scholia server does not offer `%s' (a newer one may)"
                   command))
+    ;; The server answers from the text it has: send what was typed since.
+    (when (fboundp 'eglot--signal-textDocument/didChange)
+      (funcall 'eglot--signal-textDocument/didChange))
     (eglot-execute-command server command (vconcat arguments))))
 
 (defun scholia--uri ()
   "The URI of the current buffer's file."
   (unless buffer-file-name
     (user-error "This buffer visits no file"))
-  (eglot--path-to-uri buffer-file-name))
+  ;; `eglot-path-to-uri' from eglot 1.16 on, `eglot--path-to-uri' before.
+  (funcall (if (fboundp 'eglot-path-to-uri) 'eglot-path-to-uri 'eglot--path-to-uri)
+           buffer-file-name))
 
 (defun scholia-translation-report ()
   "Show how this translation differs from its original.

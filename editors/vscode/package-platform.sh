@@ -38,4 +38,9 @@ rm -rf server
 mkdir server
 cp "$server_bin" server/scholia
 chmod 755 server/scholia
+# The release profile keeps line tables for profiling (Cargo.toml): 54 MB
+# with them, 8 MB without. The package gets the stripped copy (same build id).
+if command -v strip >/dev/null; then
+  strip server/scholia
+fi
 node_modules/.bin/vsce package --no-dependencies --target "$target" </dev/null

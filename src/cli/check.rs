@@ -10,48 +10,11 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::Format;
+use super::output::{self, Report, display_path, plural};
 use crate::base::{Diagnostic, Lints};
 use crate::diagnostics;
-use crate::text::{Encoding, LineCol, LineIndex};
+use crate::text::LineIndex;
 use crate::workspace::{self, DocSummary, Document, Workspace};
-
-/// One file's problems, ready to print: positions are computed where the
-/// file is checked (in the parallel pass), so that no text is kept until
-/// the end.
-struct Report {
-    path: PathBuf,
-    diagnostics: Vec<Located>,
-}
-
-/// A diagnostic with its 0-based line and column (in characters).
-struct Located {
-    diagnostic: Diagnostic,
-    start: LineCol,
-    end: LineCol,
-}
-
-impl Report {
-    /// Applies the `[lint]` levels and sorts (`diagnostics::finish_with`),
-    /// then locates each diagnostic in `text`.
-    fn new(
-        path: PathBuf,
-        text: &str,
-        line_index: &LineIndex,
-        mut diagnostics: Vec<Diagnostic>,
-        lints: &Lints,
-    ) -> Report {
-        diagnostics::finish_with(&mut diagnostics, lints);
-        let diagnostics = diagnostics
-            .into_iter()
-            .map(|d| Located {
-                start: line_index.line_col(text, d.range.start, Encoding::Utf32),
-                end: line_index.line_col(text, d.range.end, Encoding::Utf32),
-                diagnostic: d,
-            })
-            .collect();
-        Report { path, diagnostics }
-    }
-}
 
 pub fn run(paths: &[PathBuf], format: Format) -> i32 {
     let paths: Vec<PathBuf> = if paths.is_empty() {
@@ -79,21 +42,23 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
     }
     let mut reports = Vec::new();
     let mut documents = 0;
+    // Only the `text` format shows source lines.
+    let excerpts = format == Format::Text;
     for (root, targets) in groups {
-        let (n, r) = check_group(root.as_deref(), &targets);
+        let (n, r) = check_group(root.as_deref(), &targets, excerpts);
         documents += n;
         reports.extend(r);
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    let errors = print(&reports, documents, format);
+    let errors = output::print(&reports, documents, format);
     if errors > 0 { 1 } else { 0 }
 }
 
-fn is_under(path: &Path, targets: &[PathBuf]) -> bool {
+pub(super) fn is_under(path: &Path, targets: &[PathBuf]) -> bool {
     targets.iter().any(|t| path.starts_with(t))
 }
 
-fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
+pub(super) fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for t in targets {
         // An editor's lock, backup or swap file is skipped even when named
@@ -152,7 +117,7 @@ const MAX_PENDING: usize = 1024;
 
 /// Checks what needs no other document: a report, or a translation kept
 /// whole for pass 2.
-fn check_scanned(doc: Document, ws: &Workspace, lints: &Lints) -> Checked {
+fn check_scanned(doc: Document, ws: &Workspace, lints: &Lints, excerpts: bool) -> Checked {
     let diagnostics = diagnostics::check_local(&doc, ws);
     let summary = DocSummary::of(&doc);
     if summary.translation_of.is_some() {
@@ -168,6 +133,7 @@ fn check_scanned(doc: Document, ws: &Workspace, lints: &Lints) -> Checked {
             &doc.line_index,
             diagnostics,
             lints,
+            excerpts,
         );
         Checked {
             report: Some(report),
@@ -182,7 +148,7 @@ fn check_scanned(doc: Document, ws: &Workspace, lints: &Lints) -> Checked {
 /// pass 1 reads, scans and summarises documents (which needs neither);
 /// a document scanned before they are in waits for them, at most
 /// `MAX_PENDING` of them.
-fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>) {
+fn check_group(root: Option<&Path>, targets: &[PathBuf], excerpts: bool) -> (usize, Vec<Report>) {
     let (ws, all_docs) = match root {
         Some(root) => Workspace::scan(root, |_| {}),
         None => (Workspace::detached(), list_documents(targets)),
@@ -214,7 +180,14 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
                     Err(message) => {
                         let report = report_it.then(|| {
                             let d = Diagnostic::new(crate::base::Code::Io, 0..0, message);
-                            Report::new(path.clone(), "", &LineIndex::new(""), vec![d], &lints)
+                            Report::new(
+                                path.clone(),
+                                "",
+                                &LineIndex::new(""),
+                                vec![d],
+                                &lints,
+                                excerpts,
+                            )
                         });
                         return Checked {
                             report,
@@ -236,7 +209,7 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
                     }
                     None => loaded.wait(),
                 };
-                check_scanned(doc, ws, &lints)
+                check_scanned(doc, ws, &lints, excerpts)
             })
             .collect::<Vec<Checked>>();
         if let Err(panic) = loader.join() {
@@ -250,7 +223,7 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
     let rest: Vec<Checked> = waiting
         .into_par_iter()
         .filter_map(|c| c.pending)
-        .map(|doc| check_scanned(doc, &ws, &lints))
+        .map(|doc| check_scanned(doc, &ws, &lints, excerpts))
         .collect();
     let mut checked = ready;
     checked.extend(rest);
@@ -268,6 +241,7 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
                 &file.line_index,
                 file.diagnostics.clone(),
                 &lints,
+                excerpts,
             ));
         }
     }
@@ -287,91 +261,17 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf]) -> (usize, Vec<Report>)
     let ws = &ws;
     reports.par_extend(translations.into_par_iter().map(|(doc, mut diagnostics)| {
         diagnostics.extend(diagnostics::check_translation(&doc, ws));
-        Report::new(doc.path, &doc.text, &doc.line_index, diagnostics, &lints)
+        Report::new(
+            doc.path,
+            &doc.text,
+            &doc.line_index,
+            diagnostics,
+            &lints,
+            excerpts,
+        )
     }));
     reports.retain(|r| !r.diagnostics.is_empty());
     (documents, reports)
-}
-
-fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let rel = cwd
-        .as_deref()
-        .and_then(|c| path.strip_prefix(c).ok())
-        .unwrap_or(path);
-    rel.display().to_string()
-}
-
-/// Prints every report and the summary; returns the number of errors.
-fn print(reports: &[Report], documents: usize, format: Format) -> usize {
-    let mut counts = [0usize; 4];
-    // Block-buffered: stdout is line-buffered, one write per line otherwise.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut items = Vec::new();
-    for r in reports {
-        let shown = display_path(&r.path);
-        for located in &r.diagnostics {
-            let (d, start, end) = (&located.diagnostic, located.start, located.end);
-            counts[d.severity as usize] += 1;
-            match format {
-                Format::Text => {
-                    let _ = writeln!(
-                        out,
-                        "{shown}:{}:{}: {}[{}]: {}",
-                        start.line + 1,
-                        start.col + 1,
-                        d.severity,
-                        d.code,
-                        d.message
-                    );
-                }
-                Format::Json => items.push(json!({
-                    "path": shown,
-                    "start": { "line": start.line + 1, "column": start.col + 1, "byte": d.range.start },
-                    "end": { "line": end.line + 1, "column": end.col + 1, "byte": d.range.end },
-                    "severity": d.severity.as_str(),
-                    "code": d.code.as_str(),
-                    "message": d.message,
-                })),
-            }
-        }
-    }
-    let [hints, infos, warnings, errors] = counts;
-    match format {
-        Format::Text => {
-            let _ = writeln!(
-                out,
-                "checked {documents} document{}: {errors} error{}, {warnings} warning{}, {infos} info, {hints} hint{}",
-                plural(documents),
-                plural(errors),
-                plural(warnings),
-                plural(hints)
-            );
-        }
-        Format::Json => {
-            let value = json!({
-                "diagnostics": items,
-                "summary": {
-                    "documents": documents,
-                    "errors": errors,
-                    "warnings": warnings,
-                    "infos": infos,
-                    "hints": hints,
-                }
-            });
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
-        }
-    }
-    let _ = out.flush();
-    errors
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// `scholia check --translations [PATH...]`: the translation report of every
@@ -379,6 +279,10 @@ fn plural(n: usize) -> &'static str {
 /// from its original (or its original cannot be read), 0 otherwise, 2 for a
 /// path that does not exist.
 pub fn run_translations(paths: &[PathBuf], format: Format) -> i32 {
+    if matches!(format, Format::Sarif | Format::Github) {
+        eprintln!("scholia: --translations prints `text` or `json`, not sarif or github");
+        return 2;
+    }
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -423,7 +327,7 @@ pub fn run_translations(paths: &[PathBuf], format: Format) -> i32 {
     let differing = reports.iter().filter(|r| r.differences > 0).count();
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Text => {
+        Format::Text | Format::Short | Format::Sarif | Format::Github => {
             for r in &reports {
                 let _ = writeln!(out, "{}", crate::report::render_text(r));
             }

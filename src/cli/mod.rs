@@ -1,6 +1,10 @@
-//! The command line: `scholia check`, `scholia lsp`.
+//! The command line: `scholia check`, `scholia init`, `scholia lsp`.
 
 mod check;
+mod tag;
+mod fix;
+mod init;
+mod output;
 
 use std::path::PathBuf;
 
@@ -22,9 +26,16 @@ enum Command {
     /// Check every .scholia document under the paths (default: the current folder).
     Check {
         paths: Vec<PathBuf>,
-        /// Output format.
+        /// Output format: `text` (source lines with the range underlined),
+        /// `short` (one line per problem), `json`, `sarif` (SARIF 2.1.0) or
+        /// `github` (workflow annotations).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Apply the fixes that have exactly one choice (renumber footnotes,
+        /// `fols.` for `ll.`, the preferred spelling of a name), print each
+        /// edit, then check again.
+        #[arg(long, conflicts_with = "translations")]
+        fix: bool,
         /// Check single-threaded (a baseline for benchmarks).
         #[arg(long)]
         single_thread: bool,
@@ -35,6 +46,22 @@ enum Command {
     },
     /// Turn an archive's plain-text export into a .scholia document.
     Import(crate::import::ImportArgs),
+    /// Tag every untagged registry name that names one entry, in the documents under the paths (default: the current folder).
+    Tag {
+        paths: Vec<PathBuf>,
+        /// Print the changes as a diff and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only the names written so (compared as names are matched).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Start a new workspace: scholia.toml, a registry, a bibliography and a
+    /// first document (never overwrites a file).
+    Init {
+        /// The folder (created when missing; default: the current folder).
+        dir: Option<PathBuf>,
+    },
     /// Serve the Language Server Protocol over stdio.
     Lsp {
         /// Accepted and ignored (editors pass it by habit).
@@ -46,7 +73,10 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Text,
+    Short,
     Json,
+    Sarif,
+    Github,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -63,11 +93,14 @@ pub fn main() -> i32 {
         Command::Check {
             paths,
             format,
+            fix,
             single_thread,
             translations,
         } => {
             if translations {
                 check::run_translations(&paths, format)
+            } else if fix {
+                fix::run(&paths, format)
             } else if single_thread {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
                 match pool {
@@ -79,6 +112,12 @@ pub fn main() -> i32 {
             }
         }
         Command::Import(args) => crate::import::run(&args),
+        Command::Tag {
+            paths,
+            dry_run,
+            name,
+        } => tag::run(&paths, dry_run, name.as_deref()),
+        Command::Init { dir } => init::run(dir.as_deref()),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }

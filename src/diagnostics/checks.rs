@@ -75,9 +75,13 @@ pub fn plain_names(doc: &Document, ws: &Workspace) -> Vec<NameMatch> {
 
 /// The names of `all` in the document's plain text, shared by
 /// `untagged-mention` and `inconsistent-variant`.
+/// Names in the archive page section that `scholia import` keeps verbatim
+/// (`Document::archive_page`) are page furniture, not the document's text.
 fn in_plain<'n>(doc: &Document, all: &'n [NameMatch]) -> Vec<&'n NameMatch> {
     let plain = &doc.model.plain;
+    let furniture = doc.archive_page().unwrap_or(0..0);
     all.iter()
+        .filter(|found| !(furniture.start <= found.range.start && found.range.end <= furniture.end))
         .filter(|found| {
             let i = plain.partition_point(|p| p.end < found.range.end);
             plain

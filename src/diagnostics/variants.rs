@@ -50,9 +50,12 @@ struct Uses<'r> {
     forms: Vec<Form<'r>>,
 }
 
-/// Text as the comparison sees it: lower case, white space folded.
+/// Text as the comparison sees it: folded as names are matched
+/// (`names::fold`: typographic apostrophes, dashes, other spaces, NFC),
+/// lower case, white space folded.
 fn folded(s: &str) -> String {
-    s.split_whitespace()
+    crate::workspace::names::fold(s)
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()

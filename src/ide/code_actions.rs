@@ -20,6 +20,10 @@
 //! - `quickfix` **Tag `Name` as [[id|Name]]** for an untagged name (one per
 //!   entry when the name is ambiguous), and **Tag every untagged occurrence
 //!   of `Name` in this document** when it occurs more than once.
+//! - `quickfix` **Not a mention: ignore `Phrase`** for an untagged name
+//!   inside a longer capitalised phrase (`China` in `Twentieth-Century
+//!   China`, `AP` in `AP RF`): the phrase joins `not-mentions` in
+//!   `scholia.toml`, and no name inside it is reported again.
 //! - `quickfix` / `refactor.rewrite` / `source.renumberFootnotes`
 //!   **Renumber footnotes in order of first reference** (see `renumber`).
 //! - `refactor.rewrite` **Use the preferred name `Name`** where a mention's
@@ -148,6 +152,7 @@ pub fn code_actions(
     // Every untagged name, as the `untagged-mention` check finds them.
     let untagged = crate::diagnostics::plain_names(doc, ws);
     tag_mentions(doc, ws, &hints, &untagged, &mut out);
+    not_a_mention(doc, ws, &hints, &untagged, &mut out);
     renumber_actions(doc, &hints, &mut out);
     preferred_names(doc, ws, &hints, &untagged, &mut out);
     locator_fixes(doc, ws, &hints, &mut out);
@@ -580,6 +585,125 @@ fn tag_mentions(
 }
 
 // ---------------------------------------------------------------------------
+// Not a mention
+// ---------------------------------------------------------------------------
+
+/// The phrase around a name that may be a title or another name rather than
+/// a mention: the name widened over up to three capitalised words on each
+/// side (words of letters, digits, hyphens and apostrophes, one space or
+/// no-break space apart). `None` when there is no such word.
+pub fn phrase_around(text: &str, name: Range<usize>) -> Option<Range<usize>> {
+    let is_word_char = |c: char| {
+        c.is_alphanumeric()
+            || crate::workspace::names::fold_char(c) == Some('-')
+            || "-'\u{2019}".contains(c)
+    };
+    let is_space = |c: char| c == ' ' || c == '\u{a0}';
+    let capitalised = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    let mut range = name.clone();
+    for _ in 0..3 {
+        // The word before `range.start`, one space away.
+        let before = &text[..range.start];
+        let Some(space) = before.chars().next_back().filter(|&c| is_space(c)) else {
+            break;
+        };
+        let word_end = range.start - space.len_utf8();
+        let word_start = text[..word_end]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map_or(word_end, |(i, _)| i);
+        if word_start == word_end || !capitalised(&text[word_start..word_end]) {
+            break;
+        }
+        range.start = word_start;
+    }
+    for _ in 0..3 {
+        let after = &text[range.end..];
+        let Some(space) = after.chars().next().filter(|&c| is_space(c)) else {
+            break;
+        };
+        let word_start = range.end + space.len_utf8();
+        let word_end = word_start
+            + text[word_start..]
+                .char_indices()
+                .take_while(|&(_, c)| is_word_char(c))
+                .last()
+                .map_or(0, |(i, c)| i + c.len_utf8());
+        let word = text[word_start..word_end].trim_end_matches(['\'', '\u{2019}']);
+        if word.is_empty() || !capitalised(word) {
+            break;
+        }
+        range.end = word_start + word.len();
+    }
+    (range != name).then_some(range)
+}
+
+/// The edit of `scholia.toml` that adds `phrase` to `not-mentions`: into
+/// the array when there is one, else a new key at the top of the file
+/// (where top-level keys belong, before any table).
+fn add_not_mention(ws: &Workspace, phrase: &str) -> Option<FileEdit> {
+    let path = ws.root.as_ref()?.join(crate::workspace::CONFIG_FILE);
+    let config = ws.aux.get(&path)?;
+    let value = toml_string(phrase);
+    let edit = match &ws.config.not_mentions_range {
+        Some(r) if config.text.get(r.clone())?.ends_with(']') => {
+            let inner = config.text[r.start + 1..r.end - 1].trim_end();
+            let close = r.start + 1 + inner.len();
+            let sep = if inner.trim().is_empty() || inner.ends_with(',') {
+                ""
+            } else {
+                ", "
+            };
+            (close..close, format!("{sep}{value}"))
+        }
+        _ => (0..0, format!("not-mentions = [{value}]\n")),
+    };
+    Some(FileEdit {
+        path,
+        edits: vec![edit],
+    })
+}
+
+fn not_a_mention(
+    doc: &Document,
+    ws: &Workspace,
+    hints: &Hints<'_>,
+    untagged: &[NameMatch],
+    out: &mut Vec<Action>,
+) {
+    let mut offered: Vec<&str> = Vec::new();
+    for n in untagged {
+        if !hints.at(Code::UntaggedMention, &n.range) {
+            continue;
+        }
+        let Some(range) = phrase_around(&doc.text, n.range.clone()) else {
+            continue;
+        };
+        let phrase = &doc.text[range];
+        if offered.contains(&phrase) {
+            continue;
+        }
+        offered.push(phrase);
+        let Some(edit) = add_not_mention(ws, phrase) else {
+            continue;
+        };
+        let mut action = Action::new(
+            format!("Not a mention: ignore `{phrase}`"),
+            ActionKind::QuickFix,
+            vec![edit],
+        );
+        action.fixes = hints.fixing(Code::UntaggedMention, &n.range).collect();
+        out.push(action);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Renumber footnotes
 // ---------------------------------------------------------------------------
 
@@ -652,9 +776,51 @@ fn preferred_names(
     untagged: &[NameMatch],
     out: &mut Vec<Action>,
 ) {
+    let edits = preferred_name_edits(doc, ws, &hints.sel, untagged);
+    // One action per preferred name, over every place selected.
+    let mut names: Vec<String> = Vec::new();
+    for (name, _, _) in &edits {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    for name in names {
+        let mut list: Vec<(Range<usize>, String)> = edits
+            .iter()
+            .filter(|(n, _, _)| *n == name)
+            .map(|(_, r, new)| (r.clone(), new.clone()))
+            .collect();
+        list.sort_by_key(|(r, _)| r.start);
+        out.push(Action::new(
+            preferred_name_title(&name),
+            ActionKind::Rewrite,
+            vec![FileEdit {
+                path: doc.path.clone(),
+                edits: list,
+            }],
+        ));
+    }
+}
+
+/// The title of the "use the preferred name" action (and fix).
+pub fn preferred_name_title(name: &str) -> String {
+    format!("Use the preferred name `{name}`")
+}
+
+/// The edits that write the preferred name (the registry's `name`) at
+/// every mention or untagged name that `sel` touches and that shows an
+/// alias or variant spelling of one entity: (the preferred name, the
+/// range, its new text). Shared by the code action and `scholia check
+/// --fix` (`ide::fixes`).
+pub fn preferred_name_edits(
+    doc: &Document,
+    ws: &Workspace,
+    sel: &Range<usize>,
+    untagged: &[NameMatch],
+) -> Vec<(String, Range<usize>, String)> {
     let mut edits: Vec<(String, Range<usize>, String)> = Vec::new();
     for mention in &doc.model.mentions {
-        if !touches(&mention.range, &hints.sel) {
+        if !touches(&mention.range, sel) {
             continue;
         }
         let Resolution::Unique(i) = ws.registry.resolve(&mention.target) else {
@@ -682,7 +848,7 @@ fn preferred_names(
         }
     }
     for n in untagged {
-        if !touches(&n.range, &hints.sel) {
+        if !touches(&n.range, sel) {
             continue;
         }
         let [i] = n.entities.as_slice() else {
@@ -693,29 +859,7 @@ fn preferred_names(
             edits.push((e.name.clone(), n.range.clone(), e.name.clone()));
         }
     }
-    // One action per preferred name, over every place selected.
-    let mut names: Vec<String> = Vec::new();
-    for (name, _, _) in &edits {
-        if !names.contains(name) {
-            names.push(name.clone());
-        }
-    }
-    for name in names {
-        let mut list: Vec<(Range<usize>, String)> = edits
-            .iter()
-            .filter(|(n, _, _)| *n == name)
-            .map(|(_, r, new)| (r.clone(), new.clone()))
-            .collect();
-        list.sort_by_key(|(r, _)| r.start);
-        out.push(Action::new(
-            format!("Use the preferred name `{name}`"),
-            ActionKind::Rewrite,
-            vec![FileEdit {
-                path: doc.path.clone(),
-                edits: list,
-            }],
-        ));
-    }
+    edits
 }
 
 /// Applies a file edit's (sorted, non-overlapping) edits to `text`.
@@ -735,6 +879,25 @@ mod tests {
         assert_eq!(slug("O'Brien"), "obrien");
         assert_eq!(slug("周恩来"), "");
         assert_eq!(slug("  --Kim Il-sung-- "), "kim-il-sung");
+    }
+
+    #[test]
+    fn phrases_around_names() {
+        fn around<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+            let start = text.find(name).unwrap();
+            phrase_around(text, start..start + name.len()).map(|r| &text[r])
+        }
+        let t = "in Twentieth\u{2011}Century China, and AP RF, f. 3; the AP wire.";
+        assert_eq!(around(t, "China"), Some("Twentieth\u{2011}Century China"));
+        assert_eq!(around(t, "AP RF"), None);
+        assert_eq!(around("cites AP RF, f. 3", "AP"), Some("AP RF"));
+        assert_eq!(around("the AP wire", "AP"), None);
+        assert_eq!(
+            around("the International Stalin Peace Prize was", "Stalin"),
+            Some("International Stalin Peace Prize")
+        );
+        assert_eq!(around("Stalin\u{2019}s envoy", "Stalin"), None);
+        assert_eq!(around("In Beijing, Stalin said", "Stalin"), None);
     }
 
     #[test]

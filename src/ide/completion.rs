@@ -22,6 +22,7 @@ use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use super::markup::Markup;
+use crate::workspace::names::fold;
 use crate::workspace::{Document, Kind, Workspace, entity_index};
 
 /// At most this many items are returned. Lists of entries and keys are
@@ -283,7 +284,8 @@ fn unclosed_bracket(text: &str, from: usize, to: usize) -> Option<usize> {
 
 /// A fuzzy matcher for what the user typed: `nucleo-matcher`, each
 /// white-space separated word of the query matched on its own,
-/// case-insensitive, accents folded (`lushun` finds `Lüshun`), with a bonus
+/// case-insensitive, accents folded (`lushun` finds `Lüshun`), typographic
+/// apostrophes, dashes and spaces read as ASCII (`names::fold`), with a bonus
 /// for matches at the start.
 pub struct Fuzzy {
     matcher: Matcher,
@@ -298,7 +300,7 @@ impl Fuzzy {
         Fuzzy {
             matcher: Matcher::new(config),
             pattern: Pattern::new(
-                typed,
+                &fold(typed),
                 CaseMatching::Ignore,
                 Normalization::Smart,
                 AtomKind::Fuzzy,
@@ -313,8 +315,10 @@ impl Fuzzy {
     }
 
     pub fn score(&mut self, haystack: &str) -> Option<u32> {
-        self.pattern
-            .score(Utf32Str::new(haystack, &mut self.buf), &mut self.matcher)
+        self.pattern.score(
+            Utf32Str::new(&fold(haystack), &mut self.buf),
+            &mut self.matcher,
+        )
     }
 
     /// The best score among `candidates` and the index of the candidate

@@ -14,6 +14,9 @@ use crate::workspace::Registry;
 pub struct Options<'a> {
     /// Tag names of this registry (`--tag`).
     pub tag: Option<&'a Registry>,
+    /// The workspace's registry: the people and places an archive page
+    /// lists are written as their ids when they resolve.
+    pub registry: Option<&'a Registry>,
     /// Entries a source line may name.
     pub bibliography: Vec<Candidate<'a>>,
 }
@@ -50,6 +53,51 @@ const CHROME_LINES: [&str; 4] = [
     "jump to content",
 ];
 
+/// The labelled sections of an archive page between the document and its
+/// "Document Information" block, and the front matter key of each.
+const LABELS: [(&str, &str); 7] = [
+    ("author(s)", "authors"),
+    ("authors", "authors"),
+    ("associated people & organizations", "people"),
+    ("associated people and organizations", "people"),
+    ("associated places", "places"),
+    ("associated topics", "topics"),
+    ("subjects discussed", "subjects"),
+];
+/// Lines of a labelled section longer than this are prose, not a list.
+const MAX_LABELLED_WORDS: usize = 12;
+
+/// The front matter key of a label line (`Associated Places`, `Author(s):
+/// X`) and the value written on the same line.
+fn label(line: &str) -> Option<(&'static str, &str)> {
+    let lower = line.to_lowercase();
+    LABELS.iter().find_map(|&(l, key)| {
+        let rest = lower.strip_prefix(l)?;
+        let rest = rest.trim_start();
+        let value = if let Some(v) = rest.strip_prefix(':') {
+            v.trim()
+        } else if rest.is_empty() {
+            ""
+        } else {
+            return None;
+        };
+        Some((key, &line[line.len() - value.len()..]))
+    })
+}
+
+/// The first line of the archive page's labelled sections in `lines[from..to]`:
+/// a label line after which every line up to `to` is blank, a label or a
+/// short item.
+fn labelled_start(lines: &[Line<'_>], from: usize, to: usize) -> Option<usize> {
+    let first = (from..to).find(|&i| label(lines[i].text).is_some())?;
+    lines[first..to]
+        .iter()
+        .all(|l| {
+            l.text.is_empty() || label(l.text).is_some() || words(l.text) <= MAX_LABELLED_WORDS
+        })
+        .then_some(first)
+}
+
 /// Header lines longer than this are prose: no header is looked for.
 const MAX_HEADER_LINE_WORDS: usize = 20;
 /// A title longer than this is not taken as one.
@@ -83,10 +131,49 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
     let n = lines.len();
 
     // Page header, dateline, title, page footer.
-    let (h, dateline) = header(&lines);
-    let d = (h..n)
-        .find(|&i| lines[i].text.eq_ignore_ascii_case("document information"))
-        .unwrap_or(n);
+    let mut findings: Vec<Finding> = Vec::new();
+    let (mut h, mut dateline) = header(&lines);
+    let info_line = (h..n).find(|&i| lines[i].text.eq_ignore_ascii_case("document information"));
+    let d = info_line.unwrap_or(n);
+    // A crawl that starts elsewhere (a related document's summary): the
+    // first date line followed by a title-like line starts the document,
+    // what stands before it is page furniture, and the import says so.
+    let first = lines.iter().position(|l| !l.text.is_empty());
+    if dateline.is_none()
+        && let Some(first) = first
+        && h == 0
+    {
+        let found = (first + 1..d).find(|&i| {
+            info::parse_date(lines[i].text).is_some()
+                && (i + 1..d)
+                    .find(|&j| !lines[j].text.is_empty())
+                    .is_some_and(|j| {
+                        words(lines[j].text) <= MAX_TITLE_WORDS
+                            && info::bold_field(lines[j].text).is_none()
+                    })
+        });
+        match found {
+            Some(i) if i > first => {
+                findings.push(Finding {
+                    line: first + 1,
+                    column: 1,
+                    message: format!(
+                        "the export does not begin with a date or \"Skip to content\": lines {}-{} are taken as page furniture (kept under `{HEADER_HEADING}`); check them",
+                        first + 1,
+                        i
+                    ),
+                });
+                h = i;
+                dateline = Some(i);
+            }
+            _ => {}
+        }
+    }
+    // The archive page's labelled sections (`Author(s):`, `Associated
+    // Places`, …) end the document's text: they go to front matter, and
+    // verbatim to the page footer.
+    let labelled = labelled_start(&lines, h, d);
+    let d = labelled.unwrap_or(d);
     let mut fields: BTreeMap<String, &str> = BTreeMap::new();
     for line in &lines[h..d] {
         if let Some((label, value)) = info::bold_field(line.text)
@@ -117,18 +204,14 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
         .zip(&edits_of)
         .map(|(text, edits)| notes::apply(text, edits))
         .collect();
-    let findings: Vec<Finding> = notes
-        .findings
-        .iter()
-        .map(|f| {
-            let line = &lines[h + f.line];
-            Finding {
-                line: h + f.line + 1,
-                column: line.lead + line.text[..f.offset].chars().count() + 1,
-                message: f.message.clone(),
-            }
-        })
-        .collect();
+    findings.extend(notes.findings.iter().map(|f| {
+        let line = &lines[h + f.line];
+        Finding {
+            line: h + f.line + 1,
+            column: line.lead + line.text[..f.offset].chars().count() + 1,
+            message: f.message.clone(),
+        }
+    }));
 
     // Paragraphs of the body (indices into `body`), brackets joined.
     let mut paragraphs = paragraphs(&body);
@@ -175,7 +258,12 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
     }
 
     // Front matter.
-    let info = info::parse_document_information(lines[d.min(n)..].iter().skip(1).map(|l| l.text));
+    let info = info::parse_document_information(
+        lines[info_line.unwrap_or(n)..]
+            .iter()
+            .skip(1)
+            .map(|l| l.text),
+    );
     let mut fm = FrontMatter::default();
     let title = fields.get("title").map(|s| s.to_string()).or_else(|| {
         // The title line without its note markers.
@@ -203,9 +291,12 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
     }
     let source = info.source.as_deref().or(fields.get("source").copied());
     let mut translators = Vec::new();
+    let mut contributors = Vec::new();
     if let Some(source) = source {
-        let (reference, names) = info::split_source(source);
-        translators = names;
+        let credits = info::credits(source);
+        let reference = credits.reference;
+        translators = credits.translators;
+        contributors = credits.contributors;
         let value = match info::match_source(&reference, &options.bibliography) {
             Some((key, Some(locator))) => format!("[@{key}, {locator}]"),
             Some((key, None)) => format!("[@{key}]"),
@@ -229,6 +320,11 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
         0 => {}
         1 => fm.set("translator", Value::String(translators.remove(0))),
         _ => fm.set("translator", Value::Strings(translators)),
+    }
+    match contributors.len() {
+        0 => {}
+        1 => fm.set("contributor", Value::String(contributors.remove(0))),
+        _ => fm.set("contributor", Value::Strings(contributors)),
     }
     if let Some(author) = fields.get("author") {
         fm.set("author", Value::String(author.to_string()));
@@ -263,6 +359,32 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
         let text: Vec<&str> = paragraphs[k].iter().map(|&i| body[i]).collect();
         fm.set("summary", Value::String(text.join(" ")));
     }
+    if let Some(start) = labelled {
+        for (key, values) in labelled_values(&lines[start..info_line.unwrap_or(n)]) {
+            let values: Vec<String> = values
+                .into_iter()
+                .map(|v| match (key, options.registry) {
+                    ("people" | "places" | "authors", Some(registry)) => {
+                        match registry.resolve(&v) {
+                            crate::workspace::Resolution::Unique(i) => {
+                                registry.entities[i].id.clone()
+                            }
+                            _ => v,
+                        }
+                    }
+                    _ => v,
+                })
+                .collect();
+            fm.set(key, Value::Strings(values));
+        }
+    }
+    if dateline.is_none() && title.is_none() {
+        findings.push(Finding {
+            line: 1,
+            column: 1,
+            message: "found no date line and no title: the front matter has neither".into(),
+        });
+    }
 
     // The document.
     let mut out = fm.render();
@@ -273,6 +395,9 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
                 out.push_str("# ");
             } else if continues[k] {
                 out.push_str("    ");
+            } else if texts[i].starts_with('#') {
+                // Text the format would read as a heading (`# P78/168`).
+                out.push('\\');
             }
             out.push_str(&texts[i]);
             out.push('\n');
@@ -304,6 +429,35 @@ pub fn convert(input: &str, options: &Options<'_>) -> Imported {
         text: out,
         findings,
     }
+}
+
+/// The values of labelled sections (`lines` starts at a label): each label
+/// with the value on its line and the items on the lines below it.
+fn labelled_values(lines: &[Line<'_>]) -> Vec<(&'static str, Vec<String>)> {
+    let mut out: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for line in lines {
+        if let Some((key, value)) = label(line.text) {
+            if out.last().is_none_or(|(k, _)| *k != key) {
+                out.push((key, Vec::new()));
+            }
+            if !value.is_empty()
+                && let Some((_, values)) = out.last_mut()
+            {
+                values.extend(
+                    value
+                        .split(';')
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty()),
+                );
+            }
+        } else if !line.text.is_empty()
+            && let Some((_, values)) = out.last_mut()
+        {
+            values.push(line.text.to_string());
+        }
+    }
+    out.retain(|(_, v)| !v.is_empty());
+    out
 }
 
 /// Where the page header ends and which line is the dateline.

@@ -227,40 +227,97 @@ pub fn bold_field(line: &str) -> Option<(String, &str)> {
 /// `APRF, f. 45, op. 1, d. 343, ll. 97-103. Translated by Danny Rozas with
 /// Kathryn Weathersby.` → (`APRF, f. 45, op. 1, d. 343, ll. 97-103`,
 /// `["Danny Rozas", "Kathryn Weathersby"]`). Also `Translated for X by Y`.
+/// Contributors are `credits`' business.
 pub fn split_source(source: &str) -> (String, Vec<String>) {
+    let c = credits(source);
+    (c.reference, c.translators)
+}
+
+/// A source line taken apart: the reference (ending at its locator) and
+/// the credit sentences after it (`Contributed by X and translated by Y.`,
+/// `Obtained and contributed by X.`, `Translated for X by Y.`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Credits {
+    pub reference: String,
+    pub translators: Vec<String>,
+    pub contributors: Vec<String>,
+}
+
+/// Words that open a credit, lower case, and whether they credit a
+/// translator (else a contributor). Each ends before the names' ` by `,
+/// except `translated for`, whose ` by ` follows the one translated for.
+const CREDIT_WORDS: [(&str, bool); 8] = [
+    ("obtained and contributed by", false),
+    ("obtained and translated by", true),
+    ("contributed by", false),
+    ("obtained by", false),
+    ("provided by", false),
+    ("translated by", true),
+    ("translated for", true),
+    ("translation by", true),
+];
+
+/// `source` taken apart (see `Credits`).
+pub fn credits(source: &str) -> Credits {
     let source = source.trim();
     let lower = source.to_lowercase();
-    let start = ["translated by", "translated for", "translation by"]
-        .iter()
-        .filter_map(|p| lower.find(p))
-        .min();
-    let Some(start) = start else {
-        return (tidy_reference(source), Vec::new());
-    };
-    let reference = tidy_reference(&source[..start]);
-    let rest = &source[start..];
-    let Some(by) = rest.to_lowercase().find(" by ") else {
-        return (tidy_reference(source), Vec::new());
-    };
-    let names = rest[by + 4..].trim();
-    // The sentence ends at the first period that is not an initial.
-    let mut end = names.len();
-    for (i, c) in names.char_indices() {
-        if c == '.' {
-            let word_start = names[..i].rfind(' ').map_or(0, |s| s + 1);
-            if i - word_start > 1 {
-                end = i;
-                break;
+    // Every credit opener, in order, none inside another.
+    let mut found: Vec<(usize, &str, bool)> = Vec::new();
+    for (word, translator) in CREDIT_WORDS {
+        for (at, _) in lower.match_indices(word) {
+            let before_ok = at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric());
+            if before_ok && !found.iter().any(|&(s, w, _)| s <= at && at < s + w.len()) {
+                found.push((at, word, translator));
             }
         }
     }
-    let mut translators = Vec::new();
-    for part in split_names(&names[..end]) {
-        if !part.is_empty() {
-            translators.push(part);
+    found.sort();
+    let Some(&(first, ..)) = found.first() else {
+        return Credits {
+            reference: tidy_reference(source),
+            ..Credits::default()
+        };
+    };
+    let mut credits = Credits {
+        reference: tidy_reference(&source[..first]),
+        ..Credits::default()
+    };
+    for (k, &(at, word, translator)) in found.iter().enumerate() {
+        let stop = found.get(k + 1).map_or(source.len(), |n| n.0);
+        let clause = &source[at..stop];
+        let names_start = if word.ends_with(" by") {
+            word.len()
+        } else {
+            match clause.to_lowercase().find(" by ") {
+                Some(by) => by + 3,
+                None => continue,
+            }
+        };
+        let names = clause[names_start..].trim();
+        // The sentence ends at the first period that is not an initial.
+        let mut end = names.len();
+        for (i, c) in names.char_indices() {
+            if c == '.' {
+                let word_start = names[..i].rfind(' ').map_or(0, |s| s + 1);
+                if i - word_start > 1 {
+                    end = i;
+                    break;
+                }
+            }
         }
+        let names = names[..end]
+            .trim_end()
+            .trim_end_matches([',', ';'])
+            .trim_end();
+        let names = names.strip_suffix(" and").unwrap_or(names);
+        let list = if translator {
+            &mut credits.translators
+        } else {
+            &mut credits.contributors
+        };
+        list.extend(split_names(names).into_iter().filter(|p| !p.is_empty()));
     }
-    (reference, translators)
+    credits
 }
 
 fn split_names(names: &str) -> Vec<String> {
@@ -479,6 +536,27 @@ pub fn match_title(title: &str, candidates: &[Candidate<'_>]) -> Option<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credit_sentences() {
+        let c = credits(
+            "RGASPI, f. 558, op. 11, d. 762, ll. 0045ob. Contributed by Sergey Radchenko and translated by Gary Goldberg.",
+        );
+        assert_eq!(c.reference, "RGASPI, f. 558, op. 11, d. 762, ll. 0045ob");
+        assert_eq!(c.contributors, ["Sergey Radchenko"]);
+        assert_eq!(c.translators, ["Gary Goldberg"]);
+        let c = credits(
+            "AVPRF, f. 0100. Obtained and contributed by James Person. Translated for CWIHP by Gary Goldberg.",
+        );
+        assert_eq!(c.reference, "AVPRF, f. 0100");
+        assert_eq!(c.contributors, ["James Person"]);
+        assert_eq!(c.translators, ["Gary Goldberg"]);
+        let c = credits(
+            "Archive of Foreign Policy, Russian Federation (AVPRF). Translated by A. B. Smith with C. Jones.",
+        );
+        assert_eq!(c.translators, ["A. B. Smith", "C. Jones"]);
+        assert!(c.contributors.is_empty());
+    }
 
     #[test]
     fn dates() {

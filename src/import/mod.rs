@@ -77,7 +77,7 @@ mod convert;
 mod front_matter;
 mod info;
 mod notes;
-mod tag;
+pub mod tag;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -232,6 +232,7 @@ fn import_one(
     }
     let options = Options {
         tag: args.tag.then_some(&ws.registry),
+        registry: Some(&ws.registry),
         bibliography: ws
             .bibliography
             .entries

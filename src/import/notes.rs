@@ -4,7 +4,7 @@
 //! | convention | marker | note line |
 //! | --- | --- | --- |
 //! | bracket | `[1]` anywhere but at the start of a line | `[1] text` |
-//! | slash | `1/` right after a word or punctuation: `Congress.1/` | `1/ text` |
+//! | slash | `1/` or `x/` right after a word or punctuation: `Congress.1/`, `said.x/` | `1/ text`, `x/ text` |
 //! | star | `*`, `**`, … right after a word or punctuation | `* text`, `** text` |
 //!
 //! A note line is a note when a marker with its label stands on an earlier
@@ -86,7 +86,7 @@ fn note_line(conv: Conv, s: &str) -> Option<(String, usize)> {
         Conv::Slash => {
             let slash = s.find('/')?;
             let digits = &s[..slash];
-            if !is_number(digits) {
+            if !is_number(digits) && !is_xs(digits) {
                 return None;
             }
             (digits, &s[slash + 1..])
@@ -107,6 +107,11 @@ fn note_line(conv: Conv, s: &str) -> Option<(String, usize)> {
         _ => {}
     }
     Some((raw.to_string(), s.len() - after.len() + gap))
+}
+
+/// `x`, `xx`, `xxx`: the letter markers of some exports (`word.x/`).
+fn is_xs(s: &str) -> bool {
+    (1..=3).contains(&s.len()) && s.bytes().all(|b| b == b'x')
 }
 
 fn is_number(s: &str) -> bool {
@@ -150,13 +155,18 @@ fn markers(conv: Conv, s: &str, from: usize) -> Vec<(Range<usize>, String)> {
             let bytes = s.as_bytes();
             let mut i = from;
             while i < s.len() {
-                if !bytes[i].is_ascii_digit() {
+                let run = bytes[i];
+                if !run.is_ascii_digit() && run != b'x' {
                     i += 1;
                     continue;
                 }
                 let start = i;
-                while i < s.len() && bytes[i].is_ascii_digit() {
+                while i < s.len() && (bytes[i] == run || run != b'x' && bytes[i].is_ascii_digit()) {
                     i += 1;
+                }
+                // An `x` run right after a letter is a word's end (`box/`).
+                if run == b'x' && prev_of(start).is_some_and(char::is_alphanumeric) {
+                    continue;
                 }
                 if i >= s.len() || bytes[i] != b'/' {
                     continue;
@@ -165,7 +175,10 @@ fn markers(conv: Conv, s: &str, from: usize) -> Vec<(Range<usize>, String)> {
                 let end = i + 1;
                 let prev = prev_of(start);
                 let attached = prev.is_some_and(|p| !p.is_whitespace() && p != '/');
-                if is_number(digits) && attached && ends_marker(s[end..].chars().next()) {
+                if (is_number(digits) || is_xs(digits))
+                    && attached
+                    && ends_marker(s[end..].chars().next())
+                {
                     out.push((start..end, digits.to_string()));
                 }
                 i = end;

@@ -1,9 +1,11 @@
-//! `--tag`: every unambiguous registry name or alias in running text
-//! becomes a mention.
+//! Tagging: every unambiguous registry name or alias in running text
+//! becomes a mention. Shared by `scholia import --tag` (each line of the new
+//! document, `tag_line`) and `scholia tag` (the untagged names of existing
+//! documents, as `untagged-mention` finds them: `document_edits`).
 
 use std::ops::Range;
 
-use crate::workspace::{Registry, Resolution};
+use crate::workspace::{Document, Registry, Resolution, Workspace};
 
 /// Spans a mention must not be written into: escapes, footnote references
 /// and definitions, citations, mentions, links.
@@ -55,6 +57,48 @@ fn mention(registry: &Registry, index: usize, written: &str) -> String {
     } else {
         format!("[[{}|{written}]]", entity.id)
     }
+}
+
+/// The edits that tag the untagged names of `doc` that name exactly one
+/// entry (`untagged-mention`'s list: plain text only, no page furniture,
+/// no not-a-mention phrase), each as `mention` writes it; only the names
+/// written `only` (folded) when given.
+pub fn document_edits(
+    doc: &Document,
+    ws: &Workspace,
+    only: Option<&str>,
+) -> Vec<(Range<usize>, String)> {
+    let only = only.map(|o| crate::workspace::names::fold(o).into_owned());
+    crate::diagnostics::plain_names(doc, ws)
+        .into_iter()
+        .filter_map(|m| {
+            let [index] = m.entities.as_slice() else {
+                return None;
+            };
+            let written = &doc.text[m.range.clone()];
+            if written.contains(['[', ']', '|'])
+                || only
+                    .as_deref()
+                    .is_some_and(|o| crate::workspace::names::fold(written) != o)
+            {
+                return None;
+            }
+            Some((m.range.clone(), mention(&ws.registry, *index, written)))
+        })
+        .collect()
+}
+
+/// `text` with `edits` (sorted, non-overlapping) applied.
+pub fn apply(text: &str, edits: &[(Range<usize>, String)]) -> String {
+    let mut out = String::with_capacity(text.len() + 16 * edits.len());
+    let mut pos = 0;
+    for (range, new) in edits {
+        out.push_str(&text[pos..range.start]);
+        out.push_str(new);
+        pos = range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 /// Tags the names of one line of running text.

@@ -8,6 +8,11 @@ use crate::syntax::{self, Model};
 use crate::text::{Edit, LineIndex};
 use crate::workspace::registry::{NameMatch, Registry};
 
+/// The text of the level-2 heading under which `scholia import` keeps the
+/// archive's web page verbatim (`## Archive page`): page furniture, where
+/// no registry name is reported as untagged.
+pub const ARCHIVE_PAGE_HEADING: &str = "Archive page";
+
 pub struct Document {
     pub path: PathBuf,
     pub text: String,
@@ -102,5 +107,19 @@ impl Document {
             // Another registry (a reload while the document is open).
             Cow::Owned(registry.find_names(&self.text))
         }
+    }
+
+    /// The byte range of the archive page section (`## Archive page` to
+    /// the next heading of level 1 or 2, or the end), if there is one.
+    pub fn archive_page(&self) -> Option<std::ops::Range<usize>> {
+        let headings = &self.model.headings;
+        let i = headings
+            .iter()
+            .position(|h| h.level == 2 && h.text.trim() == ARCHIVE_PAGE_HEADING)?;
+        let end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= 2)
+            .map_or(self.text.len(), |h| h.range.start);
+        Some(headings[i].range.start..end)
     }
 }

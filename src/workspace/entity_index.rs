@@ -101,6 +101,10 @@ impl NameIndex {
             start.push(candidate_mask.len() as u32);
             let mut all = 0;
             for s in e.names().chain(std::iter::once(e.id.as_str())) {
+                // Folded (`names::fold`) as the query is: `People’s`
+                // matches a typed `People's`.
+                let s = super::names::fold(s);
+                let s = s.as_ref();
                 let utf32 = Utf32Str::new(s, &mut buf);
                 let m = mask_of(utf32);
                 all |= m;

@@ -198,10 +198,53 @@ Starts flymake on every round: batch Emacs never runs its idle start."
     (scholia-test--check (equal (thing-at-point 'symbol t) "zhou-enlai") "the id `zhou-enlai' is one symbol"
                          (thing-at-point 'symbol t))))
 
+(scholia-test "electric-pair-mode closes [[, [@ and [^ as they are typed"
+  (dolist (case '(("[[" . "[[]]") ("[@" . "[@]") ("[^" . "[^]")))
+    (with-temp-buffer
+      (scholia-mode)
+      (electric-pair-local-mode 1)
+      (dolist (c (string-to-list (car case)))
+        (let ((last-command-event c))
+          (call-interactively #'self-insert-command)))
+      (scholia-test--check (equal (buffer-string) (cdr case)) (cdr case) (buffer-string)))))
+
+(scholia-test "imenu without a server: headings and footnote definitions"
+  (with-temp-buffer
+    (scholia-mode)
+    (insert "+++\ntitle = \"T\"\n+++\n\n# Talks\n\nText.[^1]\n\n## Prisoners\n\n[^1]: A note.\n")
+    (let* ((index (imenu--generic-function imenu-generic-expression))
+           (names (mapcar (lambda (e) (if (consp (cdr e)) (cons (car e) (mapcar #'car (cdr e))) (car e)))
+                          index)))
+      (scholia-test--check (and (member "Talks" names) (member "Prisoners" names)
+                                (member '("Footnotes" "[^1]") names))
+                           "Talks, Prisoners and (Footnotes [^1])" names))))
+
 (scholia-test "the project root is the scholia.toml folder, not the .git one"
   (let ((root (project-root (project-current))))
     (scholia-test--check (equal (file-truename root) (file-truename scholia-test-ws))
                          scholia-test-ws root)))
+
+(scholia-test "scholia-ts-mode without a grammar (or tree-sitter) falls back to the regexps"
+  (with-temp-buffer
+    (scholia-ts-mode)
+    (insert "[[zhou-enlai]] said [sic].\n")
+    (font-lock-ensure)
+    (scholia-test--check (and (eq major-mode 'scholia-ts-mode)
+                              (memq 'scholia-mention (ensure-list (get-text-property 3 'face))))
+                         "scholia-ts-mode with scholia-mention on the mention"
+                         (list major-mode (get-text-property 3 'face)))))
+
+(scholia-test "the front matter ends where its closing +++ is, as the text changes"
+  (with-temp-buffer
+    (scholia-mode)
+    (insert "+++\ntitle = \"T\"\n+++\n# Heading\n")
+    (let ((heading (scholia-test--find "# Heading")))
+      (scholia-test--check (not (scholia--in-front-matter-p heading)) "the heading after the front matter" heading)
+      (goto-char (point-min))
+      (forward-line 2)
+      (delete-region (point) (line-end-position))
+      (scholia-test--check (null (scholia--front-matter-end)) "no front matter once its end is gone"
+                           (scholia--front-matter-end)))))
 
 ;;;; eglot
 
@@ -364,7 +407,7 @@ the completion styles keep instead."
 
 ;;;; Commands
 
-(scholia-test "scholia-translation-report shows the report of a translation"
+(scholia-test "scholia-translation-report shows the report of a translation, as edited"
   (let* ((file (expand-file-name "emacs-translation.scholia" scholia-test-ws))
          (buf (find-file-noselect file)))
     (with-current-buffer buf
@@ -372,11 +415,15 @@ the completion styles keep instead."
               "translation-of = \"1952-09-14-zhou-to-mao.scholia\"\n+++\n\nТекст.[^1]\n\n[^1]: Примечание.\n")
       (save-buffer)
       (scholia-test--check (eglot-current-server) "eglot managing the new file" nil)
+      ;; Unsaved: the report is of the text in the buffer.
+      (goto-char (point-max))
+      (insert "\nMore.[^9]\n\n[^9]: B.\n")
       (let* ((report-buf (scholia-test--wait (lambda () (ignore-errors (scholia-translation-report))) 10))
              (text (and report-buf (with-current-buffer report-buf (buffer-string)))))
         (scholia-test--check (and text (string-prefix-p "translation " text)
-                                  (string-match-p "1952-09-14-zhou-to-mao" text))
-                             "a report naming the original" text)))
+                                  (string-match-p "1952-09-14-zhou-to-mao" text)
+                                  (string-match-p (regexp-quote "[^9] is not in the original") text))
+                             "a report naming the original and the unsaved [^9]" text)))
     (with-current-buffer buf (set-buffer-modified-p nil))
     (kill-buffer buf)))
 

@@ -145,6 +145,17 @@ async function startClient(): Promise<void> {
     synchronize: { fileEvents: watchers },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      // The server's translation report (run by the "Compare with the
+      // original" code lens) is shown, not dropped.
+      executeCommand: async (name, commandArgs, next) => {
+        const result = await next(name, commandArgs);
+        if (name === TRANSLATION_REPORT) {
+          await showTranslationReport(result);
+        }
+        return result;
+      },
+    },
   };
 
   const from = { setting: "scholia.server.path", bundled: "bundled with the extension", path: "found on PATH" }[choice.source];
@@ -218,6 +229,26 @@ async function reportMissingServer(configured: string, resolved?: string): Promi
   } else if (choice === SETTINGS_BUTTON) {
     await vscode.commands.executeCommand("workbench.action.openSettings", "scholia.server.path");
   }
+}
+
+/** The server command that compares a translation with its original. */
+export const TRANSLATION_REPORT = "scholia.translationReport";
+
+/**
+ * Shows the server's translation report (its `markdown` rendering) in the
+ * Markdown preview beside the editor; a document that translates nothing gets
+ * a short message.
+ */
+async function showTranslationReport(result: unknown): Promise<void> {
+  const markdown = (result as { markdown?: unknown } | null | undefined)?.markdown;
+  if (typeof markdown !== "string") {
+    await vscode.window.showInformationMessage(
+      "Scholia: this document is no translation (no `translation-of` in its front matter), or it cannot be read.",
+    );
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: "markdown", content: markdown });
+  await vscode.commands.executeCommand("markdown.showPreviewToSide", document.uri);
 }
 
 /** Opens the extension's README (its Install section) in the Markdown preview. */

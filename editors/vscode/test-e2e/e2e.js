@@ -131,8 +131,8 @@ async function checkSemanticColours(page, base) {
     path.join(workspace, "kinds.scholia"),
     `Mentions: ${Object.values(kinds).map((t) => `[[${t}]]`).join(" and ")}, and [[plain-e]] and text.\n`,
   );
-  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-  await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`, { timeout: 180000 });
+  await page.locator(".monaco-workbench").waitFor({ timeout: 180000 });
   await openFromExplorer(page, "kinds.scholia");
 
   const colourOf = (text) =>
@@ -286,8 +286,8 @@ async function main() {
     await waitFor("code-server to listen", () => httpOk(`${base}/healthz`), 60000);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator(".monaco-workbench").waitFor({ timeout: 60000 });
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`, { timeout: 180000 });
+    await page.locator(".monaco-workbench").waitFor({ timeout: 180000 });
 
     await openFromExplorer(page, DOCUMENT);
 

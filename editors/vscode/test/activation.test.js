@@ -440,3 +440,46 @@ test("scholia.server.path wins over the bundled server; a bundled server wins ov
   assert.ok(start, "a server was spawned from PATH");
   assert.equal(fs.realpathSync(start.script), fs.realpathSync(onPath));
 });
+
+test("the server's translation report (the code lens's command) is shown in the Markdown preview", { timeout: 30000 }, async (t) => {
+  const dir = tempDir(t);
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  installFakeServer(bin);
+  const log = path.join(dir, "server.log");
+  const report = { differences: 1, markdown: "**Translation report**: `en/a.scholia` against its original `ru/a.scholia`\n\n1 difference\n" };
+  withEnv(t, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, SCHOLIA_FAKE_LOG: log, SCHOLIA_FAKE_REPORT: JSON.stringify(report) });
+
+  const standin = createVscodeStandin({ workspaceFolder: dir });
+  const { extension } = loadBundle(t, standin);
+  const context = fakeContext();
+  const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
+  await api.settled();
+
+  // The language client registers the server's command with VS Code; the
+  // code lens runs it with the translation's URI.
+  const run = standin.recorded.commandHandlers.get("scholia.translationReport");
+  assert.ok(run, `scholia.translationReport registered (${standin.recorded.registeredCommands.join(", ")})`);
+  const uri = "file:///ws/en/a.scholia";
+  assert.deepEqual(await run(uri), report);
+  const sent = readLog(log).find((e) => e.method === "workspace/executeCommand");
+  assert.deepEqual(sent && sent.params, { command: "scholia.translationReport", arguments: [uri] });
+  assert.deepEqual(standin.recorded.openedDocuments, [{ language: "markdown", content: report.markdown }]);
+  const preview = standin.recorded.executedCommands.filter((c) => c.id === "markdown.showPreviewToSide");
+  assert.equal(preview.length, 1);
+  assert.equal(preview[0].args[0].toString(), "untitled:Untitled-1");
+
+  // No translation: the server answers null, and the user is told.
+  process.env.SCHOLIA_FAKE_REPORT = "null";
+  await api.restart();
+  await api.settled();
+  const again = standin.recorded.commandHandlers.get("scholia.translationReport");
+  standin.recorded.openedDocuments.length = 0;
+  assert.equal(await again("file:///ws/a.scholia"), null);
+  assert.deepEqual(standin.recorded.openedDocuments, []);
+  assert.ok(
+    standin.recorded.infoMessages.some((m) => /no translation/.test(m.message)),
+    JSON.stringify(standin.recorded.infoMessages),
+  );
+});

@@ -100,6 +100,14 @@ const TARGET = `${process.platform}-${process.arch}`;
 const PLATFORM_VSIX = path.join(ROOT, `${pkg.name}-${TARGET}-${pkg.version}.vsix`);
 const SERVER_BIN = process.env.SCHOLIA_BIN || path.join(ROOT, "..", "..", "target", "release", "scholia");
 
+/** The GNU build id of an ELF file (the NT_GNU_BUILD_ID note, 20 bytes), as hex, or undefined. */
+function gnuBuildId(elf) {
+  // namesz 4, descsz 20, type 3 (NT_GNU_BUILD_ID), name "GNU\0", little-endian.
+  const header = Buffer.from([4, 0, 0, 0, 20, 0, 0, 0, 3, 0, 0, 0, 0x47, 0x4e, 0x55, 0]);
+  const at = elf.indexOf(header);
+  return at < 0 ? undefined : elf.subarray(at + 16, at + 36).toString("hex");
+}
+
 /** The Unix mode bits a zip entry was stored with (the high half of its external attributes). */
 function unixMode(file, name) {
   const buf = fs.readFileSync(file);
@@ -120,14 +128,29 @@ test("the universal .vsix carries no server (it uses scholia.server.path or PATH
   assert.deepEqual(names.filter((n) => n.startsWith("extension/server/")), []);
 });
 
-test(`the ${TARGET} .vsix carries the release server as server/scholia, executable`, () => {
+test(`the ${TARGET} .vsix carries the release server (stripped) as server/scholia, executable`, () => {
   assert.ok(fs.existsSync(PLATFORM_VSIX), `${PLATFORM_VSIX} exists (test.sh packages it)`);
   const entries = readZip(PLATFORM_VSIX);
   const server = entries.get("extension/server/scholia");
   assert.ok(server, `extension/server/scholia in ${[...entries.keys()].join(", ")}`);
   assert.ok(fs.existsSync(SERVER_BIN), `${SERVER_BIN} exists`);
-  assert.equal(server.size, fs.statSync(SERVER_BIN).size);
-  assert.ok(server.read().equals(fs.readFileSync(SERVER_BIN)), "the packaged server is the release binary");
+  // The release binary with its debug line tables stripped: the same build
+  // (the same GNU build id), no larger, and it runs.
+  const packaged = server.read();
+  const release = fs.readFileSync(SERVER_BIN);
+  if (process.platform === "linux") {
+    const id = gnuBuildId(release);
+    assert.ok(id, "the release binary has a GNU build id");
+    assert.equal(gnuBuildId(packaged), id, "the packaged server is this release build");
+  }
+  assert.ok(packaged.length <= release.length, `${packaged.length} <= ${release.length} bytes`);
+  const extracted = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "scholia-vsix-")), "scholia");
+  fs.writeFileSync(extracted, packaged, { mode: 0o755 });
+  const run = (bin) => require("child_process").spawnSync(bin, ["--version"], { encoding: "utf8" });
+  const version = run(extracted);
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout, run(SERVER_BIN).stdout);
+  fs.rmSync(path.dirname(extracted), { recursive: true, force: true });
   const mode = unixMode(PLATFORM_VSIX, "extension/server/scholia");
   assert.ok(mode !== undefined && (mode & 0o111) !== 0, `stored executable (mode ${mode?.toString(8)})`);
   // The rest is the universal package's: same bundle, grammar, configuration.

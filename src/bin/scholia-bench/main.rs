@@ -370,7 +370,9 @@ struct Run {
 /// user + system CPU time and peak RSS from `wait4`.
 fn run_check(bin: &Path, root: &Path, single: bool) -> Result<Run, String> {
     let mut cmd = Command::new(bin);
-    cmd.arg("check");
+    // The one-line format: the figures measure checking, not rendering
+    // source excerpts (and stay comparable with earlier runs).
+    cmd.args(["check", "--format", "short"]);
     if single {
         cmd.arg("--single-thread");
     }

@@ -160,7 +160,7 @@ end
 --- folder is read-only, parser/ under stdpath("data")/site (on 'runtimepath').
 local function parser_dir()
   local own = M.plugin_dir .. "/parser"
-  vim.fn.mkdir(own, "p")
+  pcall(vim.fn.mkdir, own, "p")
   if vim.fn.filewritable(own) == 2 then
     return own
   end

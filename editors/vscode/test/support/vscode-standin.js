@@ -130,6 +130,8 @@ function createVscodeStandin(options = {}) {
     openedExternal: [],
     executedCommands: [],
     registeredCommands: [],
+    commandHandlers: new Map(),
+    openedDocuments: [],
     watchers: [],
     providers: [],
     unknownAccess: new Set(),
@@ -206,6 +208,10 @@ function createVscodeStandin(options = {}) {
     isTrusted: true,
     getConfiguration,
     getWorkspaceFolder: () => (workspaceFolders ? workspaceFolders[0] : undefined),
+    openTextDocument(options) {
+      recorded.openedDocuments.push(options);
+      return Promise.resolve({ uri: Uri.parse(`untitled:Untitled-${recorded.openedDocuments.length}`), ...options });
+    },
     createFileSystemWatcher(glob) {
       const watcher = {
         glob,
@@ -291,6 +297,7 @@ function createVscodeStandin(options = {}) {
   const commands = {
     registerCommand(id, handler) {
       recorded.registeredCommands.push(id);
+      recorded.commandHandlers.set(id, handler);
       return new Disposable(() => {});
     },
     executeCommand(id, ...args) {
