@@ -13,6 +13,7 @@ mod support;
 
 use expect_test::{Expect, expect};
 use scholia::ide;
+use scholia::ide::markup::Markup;
 use support::fixture::{Fixture, lines, span};
 use support::lsp_client::fixture as lsp_fixture;
 
@@ -27,7 +28,7 @@ fn ws(open: &[&str]) -> Fixture {
 
 fn hover(f: &Fixture) -> String {
     let (doc, at, w) = f.at();
-    match ide::hover::hover(doc, w, at, ide::markup::Markup::Markdown) {
+    match ide::hover::hover(doc, w, at, Markup::Markdown) {
         None => "null\n".into(),
         Some(h) => format!(
             "{}\n---\n{}\n",

@@ -1,7 +1,16 @@
 //! Syntax: the tree-sitter grammar (compiled from
 //! `editors/tree-sitter-scholia` by `build.rs`), a scanner that gives the
-//! same flat node sequence without a tree (`scan.rs`, for closed documents)
-//! and the document model built on those nodes.
+//! same flat node sequence without a tree (`scan.rs`) and the document model
+//! built on those nodes.
+//!
+//! The `scholia` binary never calls tree-sitter: the CLI and the server
+//! read every document with the scanner. The grammar is the definition the
+//! scanner is proved against (tests, benchmarks, fuzz targets, which call
+//! `parse` through the library), and the grammar the editors highlight
+//! with. It stays a plain dependency rather than a cargo feature: the
+//! linker drops what nothing calls (`nm target/debug/scholia` lists no
+//! tree-sitter symbol), and a feature would let `cargo test` without it
+//! skip the proof silently.
 
 use tree_sitter_language::LanguageFn;
 

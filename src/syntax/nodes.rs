@@ -1,7 +1,9 @@
 //! The flat node sequence of a document: what the document model is built
-//! from. It comes either from a tree-sitter tree ([`of_tree`], open files)
-//! or from the hand-written scanner ([`super::scan`], closed files); both
-//! give the same sequence for every input (`tests/scanner_props.rs`).
+//! from. It comes either from a tree-sitter tree ([`of_tree`]: the
+//! definition, used by the tests, benchmarks and fuzz targets) or from the
+//! hand-written scanner ([`super::scan`]: every document the CLI and the
+//! server read); both give the same sequence for every input
+//! (`tests/scanner_props.rs`).
 
 use std::ops::Range;
 use std::sync::OnceLock;

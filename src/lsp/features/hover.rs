@@ -1,5 +1,6 @@
 //! `textDocument/hover`: the card `ide::hover` writes for what is under
-//! the cursor, as Markdown (plain text for a client that offers no Markdown), with the range it covers.
+//! the cursor, as Markdown or plain text as the client asks
+//! (`convert::hover_markup`), with the range it covers.
 
 use tower_lsp_server::ls_types as lsp;
 
