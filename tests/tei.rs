@@ -79,8 +79,8 @@ fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 /// A generated corpus (the benchmark generator, fewer documents).
-fn corpus() -> PathBuf {
-    let dir = tmp("corpus");
+fn corpus(name: &str) -> PathBuf {
+    let dir = tmp(&format!("corpus-{name}"));
     std::fs::remove_dir(&dir).expect("empty");
     let status = Command::new(env!("CARGO_BIN_EXE_scholia-corpus"))
         .args(["--preset", "small", "--documents", "80", "--out"])
@@ -96,7 +96,7 @@ fn exports_are_valid_tei() {
     let rng = schema();
     let out = tmp("valid");
     let mut sources = workspaces();
-    sources.push(corpus());
+    sources.push(corpus("valid"));
     let mut xml = Vec::new();
     let mut documents = 0;
     for (i, ws) in sources.iter().enumerate() {
@@ -283,7 +283,7 @@ fn fixture_workspaces_and_a_corpus_come_back_byte_for_byte() {
     for (i, ws) in workspaces().iter().enumerate().skip(1) {
         n += round_trip(ws, &format!("fixture-{i}"));
     }
-    n += round_trip(&corpus(), "corpus");
+    n += round_trip(&corpus("round-trip"), "corpus");
     assert!(n >= 100, "only {n} documents compared");
 }
 
