@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: the Rust suites (model, diagnostics,
 # grammar corpus, CLI, the server over stdio), then the editor plugins'
-# suites (VS Code extension, Neovim in a real headless Neovim).
+# suites (VS Code extension, Neovim in a real headless Neovim, Emacs in
+# batch Emacs with eglot).
 # Each stage stops the run on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,10 @@ if [ -x editors/nvim/test/run.sh ]; then
   echo "== Neovim plugin"
   cargo build --release
   SCHOLIA_BIN="$PWD/target/release/scholia" editors/nvim/test/run.sh
+fi
+
+if [ -x editors/emacs/test/run.sh ]; then
+  echo "== Emacs package"
+  cargo build --release
+  SCHOLIA_BIN="$PWD/target/release/scholia" editors/emacs/test/run.sh
 fi

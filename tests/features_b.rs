@@ -191,7 +191,7 @@ fn completion_finds_entries_by_alias_and_filters_on_the_alias() {
         "Met [[chou$0\n",
         expect![[r#"
             (incomplete)
-            Zhou Enlai · person, 1898–1976 · class · 0:6-0:10 → "zhou-enlai]]" (filter "Chou En-lai")
+            Chou En-lai · Zhou Enlai · person, 1898–1976 · class · 0:6-0:10 → "zhou-enlai]]"
             Chinese Communist Party · organization, from 1921 · module · 0:6-0:10 → "ccp]]"
             applied: Met [[zhou-enlai]]
         "#]],
@@ -200,7 +200,7 @@ fn completion_finds_entries_by_alias_and_filters_on_the_alias() {
         "Went to [[lushun$0\n",
         expect![[r#"
             (incomplete)
-            Port Arthur · place, East Asia · struct · 0:10-0:16 → "port-arthur]]" (filter "Lüshun")
+            Lüshun · Port Arthur · place, East Asia · struct · 0:10-0:16 → "port-arthur]]"
             applied: Went to [[port-arthur]]
         "#]],
     );
@@ -221,7 +221,7 @@ fn completion_by_id_and_by_a_cjk_alias() {
         "[[mao-ze$0\n",
         expect![[r#"
             (incomplete)
-            Mao Zedong · person, 1893–1976 · class · 0:2-0:8 → "mao-zedong]]" (filter "mao-zedong")
+            mao-zedong · Mao Zedong · person, 1893–1976 · class · 0:2-0:8 → "mao-zedong]]"
             applied: [[mao-zedong]]
         "#]],
     );
@@ -229,7 +229,7 @@ fn completion_by_id_and_by_a_cjk_alias() {
         "[[周$0\n",
         expect![[r#"
             (incomplete)
-            Zhou Enlai · person, 1898–1976 · class · 0:2-0:3 → "zhou-enlai]]" (filter "周恩来")
+            周恩来 · Zhou Enlai · person, 1898–1976 · class · 0:2-0:3 → "zhou-enlai]]"
             applied: [[zhou-enlai]]
         "#]],
     );
@@ -314,7 +314,7 @@ fn completion_after_at_lists_bibliography_keys_with_titles() {
         "See [@wengao$0, 130].\n",
         expect![[r#"
             (incomplete)
-            zhou-wengao-7 · Jianguo yilai Zhou Enlai wengao · reference · 0:6-0:12 → "zhou-wengao-7" (filter "Jianguo yilai Zhou Enlai wengao")
+            Jianguo yilai Zhou Enlai wengao · zhou-wengao-7 · book · reference · 0:6-0:12 → "zhou-wengao-7"
             applied: See [@zhou-wengao-7, 130].
         "#]],
     );
@@ -322,7 +322,7 @@ fn completion_after_at_lists_bibliography_keys_with_titles() {
         "See [@zhou-wengao-7, 130; @minutes$0]\n",
         expect![[r#"
             (incomplete)
-            aprf-45-1-343 · Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 · reference · 0:27-0:34 → "aprf-45-1-343" (filter "Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952")
+            Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 · aprf-45-1-343 · manuscript · reference · 0:27-0:34 → "aprf-45-1-343"
             applied: See [@zhou-wengao-7, 130; @aprf-45-1-343]
         "#]],
     );
@@ -354,7 +354,7 @@ fn completion_in_a_crlf_document() {
         "First line.\r\nMet [[sta$0\r\nNext [[un]].\r\n",
         expect![[r#"
             (incomplete)
-            Joseph Stalin · person, 1878–1953 · class · 1:6-1:9 → "stalin]]" (filter "Stalin")
+            Stalin · Joseph Stalin · person, 1878–1953 · class · 1:6-1:9 → "stalin]]"
             Chinese Communist Party · organization, from 1921 · module · 1:6-1:9 → "ccp]]"
             applied: Met [[stalin]]
         "#]],
@@ -913,10 +913,10 @@ fn document_symbols_nest_headings_and_put_notes_under_their_section() {
     render_document_symbols(&answer, 0, &mut out);
     expect![[r#"
         file "Minutes of Conversation between I.V. Stalin and Zhou Enlai" (title) 0:0-4:3 select 1:8-1:68
-        string "Conversation" (#) 6:0-18:42 select 6:2-6:14
-          string "The armistice" (##) 10:0-18:42 select 10:3-10:16
-            string "Prisoners" (###) 16:0-18:42 select 16:4-16:13
-        string "Notes" (#) 20:0-28:11 select 20:2-20:7
+        module "Conversation" (#) 6:0-18:42 select 6:2-6:14
+          module "The armistice" (##) 10:0-18:42 select 10:3-10:16
+            module "Prisoners" (###) 16:0-18:42 select 16:4-16:13
+        module "Notes" (#) 20:0-28:11 select 20:2-20:7
           number "[^1]" (Refers to the proposal of September 1952. [@zhou-wengao-7,…) 22:0-23:40 select 22:0-22:4
           key "[^note]" (One line only.) 25:0-25:23 select 25:0-25:7
           number "[^2]" (A note that wraps.) 27:0-28:11 select 27:0-27:4
@@ -938,9 +938,9 @@ fn document_symbols_of_a_document_without_front_matter_or_headings() {
     render_document_symbols(&answer, 0, &mut out);
     expect![[r#"
         key "[^a]" (A note before any heading.) 0:0-0:32 select 0:0-0:4
-        string "Deep first" (##) 2:0-2:13 select 2:3-2:13
-        string "Then top" (#) 4:0-4:10 select 4:2-4:10
-        string "(empty heading)" (#) 6:0-6:3 select 6:0-6:3
+        module "Deep first" (##) 2:0-2:13 select 2:3-2:13
+        module "Then top" (#) 4:0-4:10 select 4:2-4:10
+        module "(empty heading)" (#) 6:0-6:3 select 6:0-6:3
     "#]]
     .assert_eq(&out);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one entry point for the VS Code extension: installs (npm ci), builds,
-# type-checks, runs every test and packages the .vsix. Needs Node 20+ and the
-# npm registry, nothing else; never prompts. Prints "N passed, N failed" last
+# type-checks, runs every test and packages the .vsix files (with and without
+# the server). Needs Node 20+, the npm registry and the release server binary
+# ($SCHOLIA_BIN, else target/release/scholia, built with cargo when missing);
+# never prompts. Prints "N passed, N failed" last
 # and exits non-zero when anything failed.
 #
 #   editors/vscode/test.sh            # everything below
@@ -63,9 +65,20 @@ for file in test/grammar-toml/*.scholia; do
     -g node_modules/tm-grammars/grammars/toml.json "$file"
 done
 
-# 4. Package the .vsix (vsce runs vscode:prepublish, i.e. the build, again).
+# 4. Package the .vsix (vsce runs vscode:prepublish, i.e. the build, again):
+#    scholia-<version>.vsix without a server (it runs `scholia` from PATH, or
+#    scholia.server.path), then the platform package for this machine,
+#    scholia-<target>-<version>.vsix, which carries the release server as
+#    server/scholia (as rust-analyzer's extension carries its server). Only
+#    this machine's target: the other targets need their own Rust
+#    toolchain and linker, which this build does not have. The server is
+#    $SCHOLIA_BIN, else target/release/scholia (built here when missing).
 rm -f ./*.vsix
+rm -rf server
 step "package (vsce package)" node_modules/.bin/vsce package --no-dependencies
+
+TARGET="$(node -p 'process.platform + "-" + process.arch')"
+step "package for $TARGET with the server (package-platform.sh)" ./package-platform.sh
 
 # 5. Node's test runner: manifest, themes, the .vsix contents, and activation of
 #    the bundled extension with a stand-in `vscode` module and a fake server.
@@ -85,9 +98,10 @@ fi
 if [ "$status" -ne 0 ] && [ "$n_fail" -eq 0 ]; then fail "node --test exited with $status"; fi
 if [ "$n_pass" -eq 0 ] && [ "$n_fail" -eq 0 ]; then fail "node --test ran no test"; fi
 
-# 6. Optional: the extension inside a real VS Code (code-server + Chromium),
-#    see test-e2e/run.sh. Off by default: it installs ~400 MB and builds
-#    native modules.
+# 6. The platform .vsix inside a real VS Code (code-server + Chromium), in a
+#    fresh profile with no `scholia` on PATH: see test-e2e/run.sh. Off by
+#    default (it installs ~400 MB and builds native modules); scripts/test.sh
+#    turns it on.
 skipped=0
 if [ "${SCHOLIA_E2E:-0}" = "1" ]; then
   echo "--- e2e: code-server + Chromium (test-e2e/run.sh)"

@@ -24,6 +24,11 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
     };
     let mut targets: Vec<PathBuf> = Vec::new();
     for p in &paths {
+        // An editor's lock (a dangling link), backup or swap file named on
+        // the command line (`scholia check notes/*`): skipped silently.
+        if workspace::is_editor_leftover(p) {
+            continue;
+        }
         if !p.exists() {
             eprintln!("scholia: {}: no such file or folder", p.display());
             return 2;
@@ -56,6 +61,11 @@ pub(super) fn is_under(path: &Path, targets: &[PathBuf]) -> bool {
 pub(super) fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for t in targets {
+        // An editor's lock, backup or swap file is skipped even when named
+        // (`scholia check notes/*` names them too).
+        if workspace::is_editor_leftover(t) {
+            continue;
+        }
         if t.is_file() {
             out.push(t.clone());
             continue;
@@ -66,11 +76,7 @@ pub(super) fn list_documents(targets: &[PathBuf]) -> Vec<PathBuf> {
             .into_iter()
             .filter_map(Result::ok)
         {
-            if e.file_type().is_file()
-                && e.path()
-                    .extension()
-                    .is_some_and(|x| x == workspace::EXTENSION)
-            {
+            if e.file_type().is_file() && workspace::is_document(e.path()) {
                 out.push(e.path().to_path_buf());
             }
         }
@@ -284,6 +290,9 @@ pub fn run_translations(paths: &[PathBuf], format: Format) -> i32 {
     };
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     for p in &paths {
+        if workspace::is_editor_leftover(p) {
+            continue;
+        }
         if !p.exists() {
             eprintln!("scholia: {}: no such file or folder", p.display());
             return 2;

@@ -21,6 +21,7 @@ use std::ops::Range;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+use super::markup::Markup;
 use crate::workspace::{Document, Kind, Workspace, entity_index};
 
 /// At most this many items are returned. Lists of entries and keys are
@@ -76,7 +77,16 @@ pub enum Resolve {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
+    /// What the list shows. For a registry entry or a bibliography key it
+    /// is the string the typed text matched best (a name, an alias, a
+    /// variant, the id; a key or a title), so that a client that filters
+    /// on the label (eglot) keeps the items that VS Code and Neovim keep
+    /// by `filter_text` (docs/format.md, "Completion").
     pub label: String,
+    /// The entry's own name (an entity's name, a citation key) when the
+    /// label is another string it was found by; a client shows it beside
+    /// the label (`labelDetails`), and `detail` starts with it.
+    pub canonical: Option<String>,
     pub detail: Option<String>,
     pub kind: ItemKind,
     /// The byte range the item replaces.
@@ -386,19 +396,25 @@ fn mentions(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) ->
         .enumerate()
         .map(|(rank, (_, _, index, which))| {
             let e = &entities[index];
-            let filter_text = e
+            let matched = e
                 .names()
                 .chain(std::iter::once(e.id.as_str()))
                 .nth(which)
                 .unwrap_or(&e.name)
                 .to_string();
+            let canonical = (matched != e.name).then(|| e.name.clone());
+            let detail = match &canonical {
+                Some(name) => format!("{name} · {}", e.summary()),
+                None => e.summary(),
+            };
             Item {
-                label: e.name.clone(),
-                detail: Some(e.summary()),
+                label: matched.clone(),
+                canonical,
+                detail: Some(detail),
                 kind: ItemKind::Entity(e.kind),
                 replace: replace.clone(),
                 new_text: format!("{}{close}", e.id),
-                filter_text,
+                filter_text: matched,
                 sort_text: sort_text(rank),
                 preselect: false,
                 resolve: Some(Resolve::Entity(e.id.clone())),
@@ -439,17 +455,23 @@ fn citations(ws: &Workspace, typed: &str, replace: Range<usize>, closed: bool) -
         .enumerate()
         .map(|(rank, (_, index, which))| {
             let e = &entries[index];
-            let filter_text = match which {
+            let matched = match which {
                 0 => e.key.clone(),
                 _ => e.title.clone().unwrap_or_else(|| e.key.clone()),
             };
+            let canonical = (matched != e.key).then(|| e.key.clone());
+            let detail = e.title.clone().unwrap_or_else(|| e.kind.clone());
             Item {
-                label: e.key.clone(),
-                detail: Some(e.title.clone().unwrap_or_else(|| e.kind.clone())),
+                label: matched.clone(),
+                canonical,
+                detail: Some(match which {
+                    0 => detail,
+                    _ => format!("{} · {}", e.key, e.kind),
+                }),
                 kind: ItemKind::Citation,
                 replace: replace.clone(),
                 new_text: format!("{}{close}", e.key),
-                filter_text,
+                filter_text: matched,
                 sort_text: sort_text(rank),
                 preselect: false,
                 resolve: Some(Resolve::Citation(e.key.clone())),
@@ -503,6 +525,7 @@ fn footnotes(doc: &Document, typed: &str, replace: Range<usize>, closed: bool) -
     let next = next.to_string();
     let item = |label: &str, detail: String, kind: ItemKind, rank: usize| Item {
         label: label.to_string(),
+        canonical: None,
         detail: Some(detail),
         kind,
         replace: replace.clone(),
@@ -547,12 +570,13 @@ fn footnotes(doc: &Document, typed: &str, replace: Range<usize>, closed: bool) -
     }
 }
 
-/// The documentation of an item, for `completionItem/resolve` (Markdown).
-pub fn documentation(ws: &Workspace, what: &Resolve) -> Option<String> {
+/// The documentation of an item, for `completionItem/resolve`: the card,
+/// written in `markup`.
+pub fn documentation(ws: &Workspace, what: &Resolve, markup: Markup) -> Option<String> {
     match what {
         Resolve::Entity(id) => {
             let index = ws.registry.index_of(id)?;
-            Some(super::hover::entity_card(ws, index))
+            Some(super::hover::entity_card(ws, index, markup))
         }
         Resolve::Citation(key) => {
             let entry = ws.bibliography.get(key)?;
@@ -705,6 +729,49 @@ aliases = ["UN", "U.N."]
                 .map(|i| (i.new_text.trim_end_matches("]]").to_string(), i.filter_text))
                 .collect();
             assert_eq!(got, every_string_scored(&ws, typed), "typed {typed:?}");
+        }
+    }
+
+    /// A client that filters on the label (eglot) keeps an entry found by
+    /// its id, name, alias or variant: the label is the string that
+    /// matched, the entry's name goes beside it, the edit inserts the id.
+    #[test]
+    fn the_label_is_the_string_the_typed_text_matched() {
+        let ws = workspace();
+        for (typed, label, canonical) in [
+            ("", "Zhou Enlai", None),
+            ("zhou-e", "zhou-enlai", Some("Zhou Enlai")),
+            ("Zhou", "Zhou Enlai", None),
+            ("Chou", "Chou En-lai", Some("Zhou Enlai")),
+            ("周恩", "周恩来", Some("Zhou Enlai")),
+            ("Lüsh", "Lüshun", Some("Port Arthur")),
+            ("port-a", "port-arthur", Some("Port Arthur")),
+        ] {
+            let items = mentions(&ws, typed, 0..0, false).items;
+            let item = items
+                .iter()
+                .find(|i| i.label == label)
+                .unwrap_or_else(|| panic!("typed {typed:?}: no item {label:?} in {items:?}"));
+            assert_eq!(item.canonical.as_deref(), canonical, "typed {typed:?}");
+            assert_eq!(item.filter_text, item.label, "typed {typed:?}");
+            let id = if label.contains("Arthur") || label == "Lüshun" || label == "port-arthur" {
+                "port-arthur"
+            } else {
+                "zhou-enlai"
+            };
+            assert_eq!(item.new_text, format!("{id}]]"), "typed {typed:?}");
+            let summary = ws.registry.entities[ws.registry.index_of(id).expect(id)].summary();
+            let detail = item.detail.clone().unwrap_or_default();
+            match canonical {
+                Some(name) => assert_eq!(detail, format!("{name} · {summary}")),
+                None => assert_eq!(detail, summary),
+            }
+            // Each entry once, whatever it was found by.
+            let mut ids: Vec<&str> = items.iter().map(|i| i.new_text.as_str()).collect();
+            let n = ids.len();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), n, "typed {typed:?}: an entry listed twice");
         }
     }
 }

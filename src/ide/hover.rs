@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::markup::Markup;
 use super::{Item, item_at};
 use crate::syntax::model::Citation;
 use crate::workspace::{Document, Entity, Resolution, Workspace};
@@ -11,64 +12,77 @@ use crate::workspace::{Document, Entity, Resolution, Workspace};
 pub struct Hover {
     /// The element hovered.
     pub range: Range<usize>,
-    /// Markdown.
-    pub markdown: String,
+    /// The card, in the format asked for.
+    pub text: String,
 }
 
-pub fn hover(doc: &Document, ws: &Workspace, offset: usize) -> Option<Hover> {
-    let (range, markdown) = match item_at(doc, ws, offset)? {
-        Item::Mention(m) => (m.range.clone(), mention_card(ws, &m.target)),
+/// The card of what is at `offset`, written in `markup` (Markdown, or plain
+/// text for a client that does not render Markdown).
+pub fn hover(doc: &Document, ws: &Workspace, offset: usize, markup: Markup) -> Option<Hover> {
+    let m = markup;
+    let (range, text) = match item_at(doc, ws, offset)? {
+        Item::Mention(mention) => (mention.range.clone(), mention_card(ws, &mention.target, m)),
         Item::Untagged(n) => {
-            let cards: Vec<String> = n.entities.iter().map(|&i| entity_card(ws, i)).collect();
-            let markdown = format!(
-                "*Not tagged:* write `[[{}|{}]]` to tag it.\n\n---\n\n{}",
+            let cards: Vec<String> = n.entities.iter().map(|&i| entity_card(ws, i, m)).collect();
+            let source = format!(
+                "[[{}|{}]]",
                 ws.registry.entities[n.entities[0]].id,
-                &doc.text[n.range.clone()],
-                cards.join("\n\n---\n\n")
+                &doc.text[n.range.clone()]
             );
-            (n.range, markdown)
+            let text = format!(
+                "{} write {} to tag it.{}{}",
+                m.emph("Not tagged:"),
+                m.code(&source),
+                m.rule(),
+                cards.join(m.rule())
+            );
+            (n.range, text)
         }
-        Item::FootnoteRef(r) => (r.range.clone(), footnote(doc, &r.label)),
-        Item::FootnoteDef(d) => (d.label_range.clone(), footnote(doc, &d.label)),
+        Item::FootnoteRef(r) => (r.range.clone(), footnote(doc, &r.label, m)),
+        Item::FootnoteDef(d) => (d.label_range.clone(), footnote(doc, &d.label, m)),
         Item::Citation(c, item) => (
             c.range.clone(),
-            citation(ws, c, item.map(|i| i.key.as_str())),
+            citation(ws, c, item.map(|i| i.key.as_str()), m),
         ),
         Item::TranslationOf(f) => {
             let target = crate::workspace::translation_target(doc)?;
-            let markdown = match ws.docs.get(&target) {
+            let path = target.display().to_string();
+            let text = match ws.docs.get(&target) {
                 Some(s) => format!(
-                    "Translation of **{}**\n\n`{}`",
-                    s.title.as_deref().unwrap_or("(untitled)"),
-                    target.display()
+                    "Translation of {}\n\n{}",
+                    m.strong(s.title.as_deref().unwrap_or("(untitled)")),
+                    m.code(&path)
                 ),
-                None => format!("`{}` is not a document of this workspace", target.display()),
+                None => format!("{} is not a document of this workspace", m.code(&path)),
             };
-            (f.range.clone(), markdown)
+            (f.range.clone(), text)
         }
     };
-    Some(Hover { range, markdown })
+    Some(Hover { range, text })
 }
 
-fn mention_card(ws: &Workspace, target: &str) -> String {
+fn mention_card(ws: &Workspace, target: &str, m: Markup) -> String {
     match ws.registry.resolve(target) {
-        Resolution::Unique(i) => entity_card(ws, i),
+        Resolution::Unique(i) => entity_card(ws, i, m),
         Resolution::Ambiguous(ids) => {
-            let cards: Vec<String> = ids.iter().map(|&i| entity_card(ws, i)).collect();
+            let cards: Vec<String> = ids.iter().map(|&i| entity_card(ws, i, m)).collect();
             format!(
-                "*Ambiguous:* `{target}` names {} entries.\n\n---\n\n{}",
+                "{} {} names {} entries.{}{}",
+                m.emph("Ambiguous:"),
+                m.code(target),
                 ids.len(),
-                cards.join("\n\n---\n\n")
+                m.rule(),
+                cards.join(m.rule())
             )
         }
-        Resolution::Unknown => format!("`{target}` is not in the registry."),
+        Resolution::Unknown => format!("{} is not in the registry.", m.code(target)),
     }
 }
 
 /// The card of one registry entry.
-pub fn entity_card(ws: &Workspace, index: usize) -> String {
+pub fn entity_card(ws: &Workspace, index: usize, m: Markup) -> String {
     let e: &Entity = &ws.registry.entities[index];
-    let mut out = format!("**{}** · {}", e.name, e.kind.as_str());
+    let mut out = format!("{} · {}", m.strong(&e.name), e.kind.as_str());
     match (&e.born, &e.died) {
         (Some(b), Some(d)) => out.push_str(&format!(" · {b}–{d}")),
         (Some(b), None) => out.push_str(&format!(" · born {b}")),
@@ -92,8 +106,8 @@ pub fn entity_card(ws: &Workspace, index: usize) -> String {
     }
     let n = ws.mention_count(index);
     out.push_str(&format!(
-        "\n\n`{}` · mentioned in {n} document{}",
-        e.id,
+        "\n\n{} · mentioned in {n} document{}",
+        m.code(&e.id),
         if n == 1 { "" } else { "s" }
     ));
     if ws.indexing {
@@ -102,7 +116,7 @@ pub fn entity_card(ws: &Workspace, index: usize) -> String {
     out
 }
 
-fn footnote(doc: &Document, label: &str) -> String {
+fn footnote(doc: &Document, label: &str, m: Markup) -> String {
     match doc.model.defs_of(label).next() {
         Some(d) => {
             let body = &doc.text[d.body.clone()];
@@ -115,20 +129,27 @@ fn footnote(doc: &Document, label: &str) -> String {
                         .trim_end()
                 })
                 .collect();
-            format!("**[^{label}]** {}", text.join("\n").trim())
+            format!(
+                "{} {}",
+                m.strong(&format!("[^{label}]")),
+                text.join("\n").trim()
+            )
         }
         None => format!("Footnote [^{label}] has no definition in this document."),
     }
 }
 
-fn citation(ws: &Workspace, c: &Citation, only: Option<&str>) -> String {
+fn citation(ws: &Workspace, c: &Citation, only: Option<&str>, m: Markup) -> String {
     let parts: Vec<String> = c
         .items
         .iter()
         .filter(|i| only.is_none_or(|k| k == i.key))
         .map(|i| match ws.bibliography.get(&i.key) {
             Some(entry) => ws.bibliography.cite(entry, i.locator.as_deref()),
-            None => format!("`@{}` is in no bibliography of the workspace.", i.key),
+            None => format!(
+                "{} is in no bibliography of the workspace.",
+                m.code(&format!("@{}", i.key))
+            ),
         })
         .collect();
     parts.join("\n\n")
@@ -154,7 +175,7 @@ mod tests {
             other.path.clone(),
             DocSummary::indexed(&other, Encoding::Utf16),
         );
-        let card = |ws: &Workspace| hover(&doc, ws, 3).expect("a card").markdown;
+        let card = |ws: &Workspace| hover(&doc, ws, 3, Markup::Markdown).expect("a card").text;
         let last_line = |s: String| s.lines().last().unwrap_or_default().to_string();
         assert_eq!(last_line(card(&ws)), "`mao` · mentioned in 2 documents");
         ws.indexing = true;
@@ -162,5 +183,43 @@ mod tests {
             last_line(card(&ws)),
             "`mao` · mentioned in 2 documents so far (the workspace is being indexed)"
         );
+    }
+
+    /// The same card as plain text: no Markdown syntax, the quoted text as
+    /// written (a description holding `*` keeps it).
+    #[test]
+    fn a_plain_text_card_has_no_markdown() {
+        let mut ws = Workspace::detached();
+        let mut mao = Entity::person("mao", "Mao Zedong", &["Chairman Mao"]);
+        mao.description = Some("Chairman of the *CCP* `CC`".into());
+        let zhou = Entity::person("zhou", "Zhou Enlai", &[]);
+        ws.registry = Registry::from_entities(vec![mao, zhou]);
+        let text = "+++\ntitle = \"t\"\n+++\n[[mao]] and Zhou Enlai.[^1]\n\n[^1]: A **note**.\n";
+        let doc = Document::scan(PathBuf::from("/w/a.scholia"), text.into());
+        ws.set_doc(doc.path.clone(), DocSummary::of(&doc));
+        let at = |needle: &str| text.find(needle).expect(needle) + 1;
+        let plain = |offset| {
+            hover(&doc, &ws, offset, Markup::PlainText)
+                .expect("a card")
+                .text
+        };
+        assert_eq!(
+            plain(at("[[mao")),
+            "Mao Zedong · person\n\nChairman of the *CCP* `CC`\n\nAlso: Chairman Mao\n\nmao · mentioned in 1 document"
+        );
+        assert_eq!(
+            hover(&doc, &ws, at("[[mao"), Markup::Markdown)
+                .expect("a card")
+                .text
+                .lines()
+                .next(),
+            Some("**Mao Zedong** · person")
+        );
+        let untagged = plain(at("Zhou"));
+        assert!(
+            untagged.starts_with("Not tagged: write [[zhou|Zhou Enlai]] to tag it.\n\n────────\n\nZhou Enlai · person"),
+            "{untagged}"
+        );
+        assert_eq!(plain(at("[^1]")), "[^1] A **note**.");
     }
 }

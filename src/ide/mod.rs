@@ -9,6 +9,7 @@ pub mod folding;
 pub mod hover;
 pub mod links;
 pub mod locator_fix;
+pub mod markup;
 pub mod references;
 pub mod rename;
 pub mod renumber;

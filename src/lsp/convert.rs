@@ -10,6 +10,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::base::{Diagnostic, Severity};
+use crate::ide::markup::Markup;
 use crate::text::{Encoding, LineCol, LineIndex};
 
 pub fn path_of(uri: &lsp::Uri) -> Option<PathBuf> {
@@ -289,6 +290,52 @@ pub mod json {
         range(out, r);
         out.push(b'}');
     }
+}
+
+/// Whether a client's list of content formats lets it render Markdown.
+/// A list without `markdown` gets plain text; no list at all gets Markdown
+/// (what clients that do not say have always been sent).
+fn markup_of(formats: Option<&Vec<lsp::MarkupKind>>) -> Option<Markup> {
+    formats.map(|list| {
+        if list.contains(&lsp::MarkupKind::Markdown) {
+            Markup::Markdown
+        } else {
+            Markup::PlainText
+        }
+    })
+}
+
+/// The format of hover cards: `textDocument.hover.contentFormat`.
+pub fn hover_markup(client: &lsp::ClientCapabilities) -> Markup {
+    let formats = client
+        .text_document
+        .as_ref()
+        .and_then(|t| t.hover.as_ref())
+        .and_then(|h| h.content_format.as_ref());
+    markup_of(formats).unwrap_or_default()
+}
+
+/// The format of completion documentation:
+/// `completionItem.documentationFormat`, else the hover's (a client that
+/// shows plain hovers, as eglot without markdown-mode, shows plain
+/// documentation too).
+pub fn documentation_markup(client: &lsp::ClientCapabilities) -> Markup {
+    let formats = client
+        .text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.documentation_format.as_ref());
+    markup_of(formats).unwrap_or_else(|| hover_markup(client))
+}
+
+/// A card as LSP `MarkupContent` of the kind it was written in.
+pub fn markup_content(value: String, markup: Markup) -> lsp::MarkupContent {
+    let kind = match markup {
+        Markup::Markdown => lsp::MarkupKind::Markdown,
+        Markup::PlainText => lsp::MarkupKind::PlainText,
+    };
+    lsp::MarkupContent { kind, value }
 }
 
 #[cfg(test)]

@@ -720,12 +720,10 @@ impl LanguageServer for Server {
         self.loaded(&p.text_document.uri).await;
         self.at(&p.text_document.uri, p.position, |s, doc, offset| {
             let ws = s.workspace_of(&doc.path);
-            let h = ide::hover::hover(doc, ws, offset)?;
+            let markup = convert::hover_markup(&s.client_caps);
+            let h = ide::hover::hover(doc, ws, offset, markup)?;
             Some(lsp::Hover {
-                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                    kind: lsp::MarkupKind::Markdown,
-                    value: h.markdown,
-                }),
+                contents: lsp::HoverContents::Markup(convert::markup_content(h.text, markup)),
                 range: Some(convert::range(
                     &doc.line_index,
                     &doc.text,

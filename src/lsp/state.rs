@@ -521,6 +521,11 @@ impl State {
     pub fn files_changed(&mut self, changes: &[(PathBuf, lsp::FileChangeType)]) -> Vec<LoadJob> {
         let mut reload_roots: Vec<PathBuf> = Vec::new();
         for (path, kind) in changes {
+            // Editors' locks, backups and swap files come and go as the
+            // user types: never read, never a reason to reload.
+            if workspace::is_editor_leftover(path) {
+                continue;
+            }
             let Some((root, loading)) = self.root_of(path).map(|(r, l)| (r.clone(), l)) else {
                 continue;
             };
@@ -737,8 +742,9 @@ impl State {
     }
 }
 
+/// A `.scholia` file that is not an editor's lock, backup or swap file.
 pub fn is_document(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == workspace::EXTENSION)
+    workspace::is_document(path)
 }
 
 /// Parses documents for the index (run off the lock, in parallel).

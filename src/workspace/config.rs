@@ -19,6 +19,11 @@ pub struct Config {
     pub registry: Vec<Pattern>,
     pub bibliography: Vec<Pattern>,
     pub lints: Lints,
+    /// Phrases that contain a registry name but are never a mention
+    /// (`not-mentions = ["Twentieth-Century China"]`), and the byte range
+    /// of that array in `scholia.toml` (where a quick fix adds one).
+    pub not_mentions: Vec<String>,
+    pub not_mentions_range: Option<Range<usize>>,
     /// Problems in `scholia.toml` itself (code `config`).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -45,6 +50,7 @@ impl Config {
                         config.bibliography = patterns;
                     }
                 }
+                "not-mentions" => config.not_mentions(value),
                 "lint" => match value.get_ref() {
                     DeValue::Table(lints) => {
                         for (code, level) in lints.iter() {
@@ -58,7 +64,7 @@ impl Config {
                 },
                 other => config.error(
                     key.span(),
-                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography` and `[lint]`"),
+                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `not-mentions` and `[lint]`"),
                 ),
             }
         }
@@ -112,6 +118,33 @@ impl Config {
             }
         }
         patterns
+    }
+
+    fn not_mentions(&mut self, value: &toml::Spanned<DeValue<'_>>) {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`not-mentions` must be an array of phrases, not {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return;
+        };
+        self.not_mentions_range = Some(value.span());
+        for item in items.iter() {
+            match item.get_ref().as_str() {
+                Some(s) if !s.trim().is_empty() => self.not_mentions.push(s.to_string()),
+                Some(_) => self.error(
+                    item.span(),
+                    "a not-a-mention phrase must not be empty".into(),
+                ),
+                None => self.error(
+                    item.span(),
+                    "every `not-mentions` entry must be a string (a phrase)".into(),
+                ),
+            }
+        }
     }
 
     fn lint(&mut self, code: &str, range: Range<usize>, level: &toml::Spanned<DeValue<'_>>) {

@@ -6,6 +6,7 @@ pub mod bibliography;
 pub mod config;
 pub mod document;
 pub mod entity_index;
+pub mod files;
 pub mod names;
 pub mod registry;
 
@@ -21,6 +22,7 @@ use crate::text::{Encoding, LineCol, LineIndex};
 pub use bibliography::{BibEntry, Bibliography};
 pub use config::Config;
 pub use document::Document;
+pub use files::{is_document, is_editor_leftover};
 pub use registry::{Entity, Kind, Registry, Resolution};
 
 /// The file that marks a workspace root.
@@ -593,6 +595,7 @@ impl Workspace {
             .filter_entry(|e| {
                 e.depth() == 0
                     || !(e.file_name().to_string_lossy().starts_with('.')
+                        || is_editor_leftover(e.path())
                         || (e.file_type().is_dir()
                             && matches!(e.file_name().to_str(), Some("node_modules" | "target"))))
             });
@@ -600,6 +603,11 @@ impl Workspace {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
+                    // An editor's lock (Emacs' `.#name`, a dangling link)
+                    // is skipped silently.
+                    if e.path().is_some_and(is_editor_leftover) {
+                        continue;
+                    }
                     // Loops, broken links and unreadable folders are skipped;
                     // the rest is used.
                     eprintln!("scholia: skipping a path of the workspace: {e}");
@@ -615,7 +623,7 @@ impl Workspace {
             let Ok(rel) = path.strip_prefix(&root) else {
                 continue;
             };
-            if path.extension().is_some_and(|e| e == EXTENSION) {
+            if is_document(path) {
                 docs.push(path.to_path_buf());
             } else if registry_globs.is_match(rel) {
                 ws.registry_files.push(path.to_path_buf());
@@ -711,7 +719,8 @@ impl Workspace {
     pub fn reload_registry_with(&mut self, open: &HashMap<PathBuf, String>) {
         let files = self.registry_files.clone();
         let texts = self.read_aux(&files, open);
-        let (registry, diagnostics) = Registry::load(&texts);
+        let (mut registry, diagnostics) = Registry::load(&texts);
+        registry.set_not_mentions(&self.config.not_mentions);
         self.registry = registry;
         for (path, d) in diagnostics {
             if let Some(f) = self.aux.get_mut(&path) {

@@ -8,8 +8,142 @@
 //! automaton): 40 s for the 400,000 names of a 200,000-entry registry. This
 //! one builds in linear time and searches at least as fast; its matches are
 //! the same (see the property tests below and in `registry`).
+//!
+//! Names are matched *folded* (`Folded`): typographic apostrophes and
+//! quotes, dashes and other hyphens, non-breaking and other spaces are read
+//! as their ASCII form, and combining sequences as their precomposed form
+//! (NFC), in the registry's names and in the text alike; a match's range is
+//! mapped back to the exact bytes of the text as written.
+
+use std::borrow::Cow;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// The ASCII character a name matcher reads for `c`, if it reads another
+/// one: apostrophes and single quotes, double quotes, hyphens and dashes,
+/// spaces other than U+0020 (tabs and line breaks are kept).
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        // Apostrophes, single quotes, primes read as apostrophes.
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{02BC}' | '\u{2032}'
+        | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => '"',
+        // Hyphens, dashes, the minus sign.
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        // No-break and other spaces (not the ideographic space, which is
+        // part of CJK text).
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
+        _ => return None,
+    })
+}
+
+/// Whether `c` may join the character before it under NFC (a combining
+/// mark, or a Hangul vowel or final consonant jamo).
+fn joins_previous(c: char) -> bool {
+    !c.is_ascii()
+        && (canonical_combining_class(c) != 0
+            || is_combining_mark(c)
+            || ('\u{1160}'..='\u{11FF}').contains(&c))
+}
+
+/// Whether `text` reads differently folded.
+fn needs_folding(text: &str) -> bool {
+    !text.is_ascii()
+        && (text.chars().any(|c| fold_char(c).is_some())
+            || is_nfc_quick(text.chars()) != IsNormalized::Yes)
+}
+
+/// `text` folded: what names are matched against.
+pub fn fold(text: &str) -> Cow<'_, str> {
+    if needs_folding(text) {
+        Cow::Owned(Folded::new(text).text.into_owned())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A text folded for name matching, with the way back to the bytes of the
+/// original: each piece that folded to another length is recorded, every
+/// other byte keeps its distance from the last such piece.
+#[derive(Debug)]
+pub struct Folded<'a> {
+    pub text: Cow<'a, str>,
+    /// (folded start, folded end, original start, original end) of each
+    /// piece whose folded form has another length, in order.
+    changed: Vec<(usize, usize, usize, usize)>,
+}
+
+impl<'a> Folded<'a> {
+    pub fn new(original: &'a str) -> Folded<'a> {
+        if !needs_folding(original) {
+            return Folded {
+                text: Cow::Borrowed(original),
+                changed: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut changed = Vec::new();
+        let mut chars = original.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            // A piece: one character and whatever joins it under NFC.
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, next)) = chars.peek() {
+                if !joins_previous(next) {
+                    break;
+                }
+                end = i + next.len_utf8();
+                chars.next();
+            }
+            let piece = &original[start..end];
+            let folded_start = text.len();
+            if end == start + c.len_utf8() && c.is_ascii() {
+                text.push(c);
+                continue;
+            }
+            let nfc: Cow<'_, str> = if is_nfc_quick(piece.chars()) == IsNormalized::Yes {
+                Cow::Borrowed(piece)
+            } else {
+                Cow::Owned(piece.nfc().collect())
+            };
+            for c in nfc.chars() {
+                text.push(fold_char(c).unwrap_or(c));
+            }
+            if text.len() - folded_start != piece.len() {
+                changed.push((folded_start, text.len(), start, end));
+            }
+        }
+        Folded {
+            text: Cow::Owned(text),
+            changed,
+        }
+    }
+
+    /// The byte range of the original that folded into `range` (a range of
+    /// `self.text` on character boundaries): a bound inside a piece that
+    /// folded to another length widens to the whole piece.
+    pub fn original(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.to_original(range.start, false)..self.to_original(range.end, true)
+    }
+
+    fn to_original(&self, at: usize, end: bool) -> usize {
+        let i = self.changed.partition_point(|p| p.0 <= at);
+        match i.checked_sub(1).map(|i| self.changed[i]) {
+            None => at,
+            // Inside a piece: its start, or its end for an end bound.
+            Some((fs, fe, os, oe)) if at < fe => {
+                if end && at > fs {
+                    oe
+                } else {
+                    os
+                }
+            }
+            Some((_, fe, _, oe)) => oe + (at - fe),
+        }
+    }
+}
 
 /// A leftmost-longest automaton over a set of distinct, non-empty names.
 pub struct NameAutomaton {

@@ -10,6 +10,9 @@
 #   CC                   the C compiler (default: cc)
 #   SCHOLIA_GRAMMAR_DIR  the tree-sitter-scholia directory (default: the
 #                        one next to this plugin in the scholia repository)
+#   SCHOLIA_PARSER_DIR   where scholia.so is written (default: parser/ in
+#                        the plugin directory); must be a parser/ folder on
+#                        Neovim's 'runtimepath' for Neovim to find it
 set -eu
 
 # The plugin directory, symlinks resolved: the plugin may be installed as a
@@ -28,8 +31,9 @@ for f in "$src/parser.c" "$src/scanner.c"; do
     fi
 done
 
-mkdir -p "$plugin_dir/parser"
-out=$plugin_dir/parser/scholia.so
+out_dir=${SCHOLIA_PARSER_DIR:-$plugin_dir/parser}
+mkdir -p "$out_dir"
+out=$out_dir/scholia.so
 # Write beside the target and rename: a running Neovim that has the old
 # library mapped keeps its (unlinked) copy instead of crashing on a file
 # rewritten under it.

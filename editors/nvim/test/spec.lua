@@ -285,7 +285,54 @@ test("the parser is registered for the scholia filetype", function()
   )
 end)
 
+-- The parser is built on first use ------------------------------------------------
+
+-- Every notification of the plugin, recorded (and still shown).
+local notifications = {}
+do
+  local original_notify = vim.notify
+  vim.notify = function(msg, level, opts)
+    notifications[#notifications + 1] = { msg = tostring(msg), level = level or vim.log.levels.INFO }
+    return original_notify(msg, level, opts)
+  end
+end
+local function parser_notifications()
+  return vim.tbl_filter(function(n)
+    return n.msg:find("parser", 1, true) ~= nil
+  end, notifications)
+end
+
+local PARSER_SO = PLUGIN_DIR .. "/parser/scholia.so"
+
+test("the plugin folder starts without a parser (run.sh removes it, as in a fresh install)", function()
+  check(uv.fs_stat(PARSER_SO) == nil, "no " .. PARSER_SO, "it exists")
+  check(not pcall(vim.treesitter.language.inspect, "scholia"), "the scholia language not loaded", "loaded")
+end)
+
 local conv = open(SEED_CONVERSATION)
+
+test("opening the first scholia buffer starts building the parser (vim.system, not blocking)", function()
+  local build = require("scholia").parser_build
+  check(build ~= nil and build.how == "auto", "an automatic build", build)
+  check(build.state == "building" or build.state == "built", "building (or already built)", build)
+end)
+
+test("when the build is done, the highlighter is attached to the open buffer", function()
+  wait(function()
+    return vim.treesitter.highlighter.active[conv] ~= nil
+  end, 180000)
+  check(vim.treesitter.highlighter.active[conv] ~= nil, "highlighter.active[conv]", require("scholia").parser_build)
+  check(uv.fs_stat(PARSER_SO) ~= nil, PARSER_SO, "missing")
+  local build = require("scholia").parser_build
+  check(build.state == "built" and realpath(build.detail) == realpath(PARSER_SO), "built into " .. PARSER_SO, build)
+end)
+
+test("the automatic build gave exactly one notification", function()
+  local list = parser_notifications()
+  check(#list == 1, "one notification about the parser", list)
+  check(list[1].msg:find("building the tree-sitter parser", 1, true) ~= nil, "it says the parser is being built", list[1])
+  check(list[1].level == vim.log.levels.INFO, "at INFO level", list[1].level)
+end)
 
 test("a *.scholia file gets the filetype scholia", function()
   check(vim.bo[conv].filetype == "scholia", "scholia", vim.bo[conv].filetype)
@@ -580,6 +627,91 @@ test("completion after `[[` lists registry entries", function()
   end
 end)
 
+-- The translation report ------------------------------------------------------------
+
+do
+  local TRANSLATORS = REPO .. "/tests/fixtures/translators"
+  local translation = open(TRANSLATORS .. "/en/conversation.scholia")
+  local source_win = vim.api.nvim_get_current_win()
+
+  --- The scratch buffer showing a report, if one is open.
+  local function report_buffer()
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.b[b].scholia_report_name ~= nil and vim.api.nvim_buf_is_loaded(b) then
+        return b
+      end
+    end
+  end
+  local function close_reports()
+    local b = report_buffer()
+    while b do
+      vim.api.nvim_buf_delete(b, { force = true })
+      b = report_buffer()
+    end
+    vim.api.nvim_set_current_win(source_win)
+  end
+
+  -- What the CLI prints for the same translation (paths relative to the
+  -- workspace root, as the server gives them), without its final summary.
+  local cli = vim.system({ BIN, "check", "--translations", "en/conversation.scholia" }, { cwd = TRANSLATORS, text = true }):wait(30000)
+  local cli_lines = vim.split(cli.stdout or "", "\n", { plain = true })
+
+  test(":ScholiaTranslationReport shows the server's report in a scratch buffer", function()
+    check(client_of(translation) ~= nil, "a client for " .. TRANSLATORS, "none")
+    vim.cmd("ScholiaTranslationReport")
+    wait(report_buffer)
+    local b = report_buffer()
+    check(b ~= nil, "a report buffer", vim.tbl_map(vim.api.nvim_buf_get_name, vim.api.nvim_list_bufs()))
+    check(vim.fn.bufwinid(b) ~= -1, "shown in a window", "hidden")
+    check(vim.bo[b].buftype == "nofile" and not vim.bo[b].modifiable, "a read-only scratch buffer", {
+      buftype = vim.bo[b].buftype,
+      modifiable = vim.bo[b].modifiable,
+    })
+    local lines = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+    check(#lines > 10, "the report's table", lines)
+    check(lines[1] == "translation en/conversation.scholia (en)", "its first line names the translation", lines[1])
+    check(
+      vim.deep_equal(lines, vim.list_slice(cli_lines, 1, #lines)),
+      "the lines `scholia check --translations` prints",
+      { buffer = lines, cli = cli_lines }
+    )
+    check(vim.tbl_contains(lines, "4 differences:"), "the 4 differences of the fixture", lines)
+  end)
+
+  test("the code lens 'Compare with the original' runs the command and shows its report", function()
+    close_reports()
+    local client = client_of(translation)
+    vim.lsp.codelens.refresh({ bufnr = translation })
+    wait(function()
+      return #vim.lsp.codelens.get(translation) > 0
+    end)
+    local lenses = vim.lsp.codelens.get(translation)
+    check(#lenses == 1 and lenses[1].command ~= nil, "one code lens with a command", lenses)
+    check(lenses[1].command.title:find("Compare with the original", 1, true) ~= nil, "Compare with the original …", lenses[1].command)
+    client:exec_cmd(lenses[1].command, { bufnr = translation })
+    wait(report_buffer)
+    local b = report_buffer()
+    check(b ~= nil, "a report buffer after running the lens", "none")
+    local lines = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+    check(vim.deep_equal(lines, vim.list_slice(cli_lines, 1, #lines)) and #lines > 10, "the same report", lines)
+  end)
+
+  test("on a document that translates nothing: a notification, no report buffer", function()
+    close_reports()
+    vim.api.nvim_set_current_buf(conv)
+    local before = #notifications
+    vim.cmd("ScholiaTranslationReport")
+    wait(function()
+      return #notifications > before
+    end)
+    check(report_buffer() == nil, "no report buffer", report_buffer())
+    local last = notifications[#notifications]
+    check(last ~= nil and last.msg:find("no translation", 1, true) ~= nil, "“… is no translation …”", last)
+  end)
+  close_reports()
+  vim.api.nvim_set_current_buf(conv)
+end
+
 -- Tree-sitter --------------------------------------------------------------------
 
 test("tree-sitter highlighting is active in the buffer", function()
@@ -628,6 +760,7 @@ test(":checkhealth scholia runs and reports binary, parser and queries OK", func
   check(not text:find("ERROR", 1, true), "no ERROR", text)
   check(line_with("OK", "scholia 0.") or line_with("OK", vim.fn.exepath(BIN)), "OK for the binary and its --version", text)
   check(line_with("OK", "parser loads"), "OK: parser loads", text)
+  check(line_with("OK", "parser built automatically on first use"), "OK: parser built automatically on first use", text)
   check(line_with("OK", "highlights query"), "OK: highlights query", text)
   check(line_with("Neovim " .. tostring(vim.version()):match("^[%d.]+")), "the Neovim version", text)
 end)
@@ -636,20 +769,20 @@ end)
 
 --- Runs a second Neovim with its own XDG directories; each
 --- "STATUS<TAB>name<TAB>detail" line it prints is one test.
-local function run_child(title, args, prepare)
+local function run_child(title, args, prepare, extra_env)
   local tmp = vim.fn.tempname()
   vim.fn.mkdir(tmp, "p")
   if prepare then
     prepare(tmp)
   end
-  local env = {
+  local env = vim.tbl_extend("force", extra_env and extra_env(tmp) or {}, {
     XDG_DATA_HOME = tmp .. "/data",
     XDG_CONFIG_HOME = tmp .. "/config",
     XDG_STATE_HOME = tmp .. "/state",
     XDG_CACHE_HOME = tmp .. "/cache",
     SCHOLIA_BIN = BIN,
     SCHOLIA_SEEDS = SEEDS,
-  }
+  })
   local cmd = { vim.v.progpath, "--headless" }
   vim.list_extend(cmd, args)
   local res = vim.system(cmd, { env = env, text = true, cwd = REPO }):wait(90000)
@@ -681,6 +814,19 @@ end)
 
 -- The plugin loaded on the first FileType, as lazy.nvim's `ft` does.
 run_child("loaded on FileType", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/lateload_child.lua", SEED_CONVERSATION })
+
+-- No C compiler: a copy of the plugin folder without a parser, and a PATH with
+-- no cc, gcc or clang.
+run_child("no C compiler", { "--clean", "-i", "NONE", "-u", TEST_DIR .. "/nocompiler_child.lua", SEED_CONVERSATION }, function(tmp)
+  local copy = tmp .. "/plugin"
+  vim.fn.mkdir(copy, "p")
+  for _, dir in ipairs({ "lua", "plugin", "ftdetect", "lsp", "queries", "scripts" }) do
+    vim.system({ "cp", "-R", PLUGIN_DIR .. "/" .. dir, copy .. "/" .. dir }):wait()
+  end
+  vim.fn.mkdir(tmp .. "/empty-bin", "p")
+end, function(tmp)
+  return { SCHOLIA_PLUGIN_COPY = tmp .. "/plugin", PATH = tmp .. "/empty-bin", CC = tmp .. "/no-such-cc" }
+end)
 
 -- Done -------------------------------------------------------------------------
 

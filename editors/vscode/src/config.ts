@@ -4,6 +4,11 @@ import { LINT_CODES, SEVERITIES, type LintCode, type Severity } from "./constant
 export interface ServerSettings {
   /** `scholia.server.path` as the user wrote it. */
   path: string;
+  /**
+   * `scholia.server.path` when the user set it (user, workspace or folder
+   * settings), else undefined: then the bundled server, else PATH, is used.
+   */
+  explicitPath: string | undefined;
   /** `scholia.server.extraArgs`, passed after `lsp`. */
   extraArgs: string[];
 }
@@ -12,8 +17,16 @@ export interface ServerSettings {
 export function readServerSettings(config: WorkspaceConfiguration): ServerSettings {
   const configuredPath = config.get<unknown>("server.path");
   const extraArgs = config.get<unknown>("server.extraArgs");
+  const path = typeof configuredPath === "string" && configuredPath.trim() !== "" ? configuredPath.trim() : "scholia";
+  // `get` already leaves out a workspace value that an untrusted workspace
+  // may not set; `inspect` tells whether the value is the user's or the default.
+  const inspected = config.inspect<unknown>("server.path");
+  const userSet = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some(
+    (v) => typeof v === "string" && v.trim() !== "",
+  );
   return {
-    path: typeof configuredPath === "string" && configuredPath.trim() !== "" ? configuredPath.trim() : "scholia",
+    path,
+    explicitPath: userSet ? path : undefined,
     extraArgs: Array.isArray(extraArgs) ? extraArgs.filter((a): a is string => typeof a === "string") : [],
   };
 }

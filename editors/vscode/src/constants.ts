@@ -1,9 +1,11 @@
 /**
- * Where a user learns how to install the `scholia` binary: the project README.
- * A placeholder until the project has its public home; this is the one place
- * the link is written (the error shown for a missing binary opens it).
+ * Where a user learns how to install the `scholia` binary: the extension's own
+ * README (its "Install" section), which every .vsix carries (vsce stores it as
+ * `readme.md`). The project has no public address yet, so the button of the
+ * "server not found" message opens this file in VS Code's Markdown preview
+ * rather than a web page that does not exist.
  */
-export const INSTALL_URL = "https://github.com/scholia-project/scholia#using-it-from-an-editor";
+export const INSTALL_DOCS = ["README.md", "readme.md"] as const;
 
 /** The language id contributed in package.json. */
 export const LANGUAGE_ID = "scholia";

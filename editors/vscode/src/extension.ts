@@ -6,10 +6,12 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { readLintSettings, readServerSettings, type InitializationOptions } from "./config";
-import { CONFIG_SECTION, INSTALL_URL, LANGUAGE_ID } from "./constants";
-import { findExecutable, isPathLike } from "./serverPath";
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_SECTION, INSTALL_DOCS, LANGUAGE_ID } from "./constants";
+import { isPathLike, resolveServer } from "./serverPath";
 
-export { INSTALL_URL } from "./constants";
+export { INSTALL_DOCS } from "./constants";
 
 /** The buttons of the "server not found" message. */
 export const INSTALL_BUTTON = "Install instructions";
@@ -40,6 +42,8 @@ interface Running {
 }
 
 let running: Running | undefined;
+/** The extension's folder, where a platform .vsix keeps `server/scholia`. */
+let extensionPath: string | undefined;
 let output: vscode.OutputChannel | undefined;
 /** Starts and stops run one after the other, in the order they were asked for. */
 let lifecycle: Promise<void> = Promise.resolve();
@@ -49,6 +53,7 @@ let notice: Promise<void> = Promise.resolve();
 export async function activate(context: vscode.ExtensionContext): Promise<ScholiaExtensionApi> {
   output = vscode.window.createOutputChannel("Scholia");
   context.subscriptions.push(output);
+  extensionPath = context.extensionPath;
 
   context.subscriptions.push(
     vscode.commands.registerCommand("scholia.restartServer", () => restart()),
@@ -107,12 +112,19 @@ async function startClient(): Promise<void> {
   const server = readServerSettings(config);
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
-  // Check up front, so that a missing binary gets one clear message instead
-  // of the client's generic "couldn't create connection to server".
-  const command = findExecutable(server.path, { workspaceFolder });
+  // The setting if the user set it, else the server bundled in a platform
+  // .vsix, else `scholia` on PATH. Checked up front, so that a missing binary
+  // gets one clear message instead of the client's generic "couldn't create
+  // connection to server".
+  const choice = resolveServer({ configured: server.explicitPath, extensionPath, workspaceFolder });
+  const command = choice.command;
   if (command === undefined) {
-    log(`scholia.server.path = ${JSON.stringify(server.path)}: no such executable.`);
-    showNotice(reportMissingServer(server.path));
+    log(
+      choice.source === "setting"
+        ? `scholia.server.path = ${JSON.stringify(choice.configured)}: no such executable.`
+        : `No server bundled with the extension and no ${JSON.stringify(choice.configured)} on PATH.`,
+    );
+    showNotice(reportMissingServer(choice.configured));
     return;
   }
 
@@ -135,7 +147,8 @@ async function startClient(): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
   };
 
-  log(`Starting ${command} ${args.join(" ")}`);
+  const from = { setting: "scholia.server.path", bundled: "bundled with the extension", path: "found on PATH" }[choice.source];
+  log(`Starting ${command} ${args.join(" ")} (${from})`);
   const client = new LanguageClient("scholia", "Scholia", serverOptions, clientOptions);
   running = { client, disposables: watchers };
   try {
@@ -149,7 +162,7 @@ async function startClient(): Promise<void> {
     if (/\bENOENT\b/.test(message)) {
       // The file was there when we looked but could not be run (removed since,
       // or a script whose interpreter is missing).
-      showNotice(reportMissingServer(server.path, command));
+      showNotice(reportMissingServer(choice.configured, command));
     } else {
       showNotice(reportStartFailure(message));
     }
@@ -201,10 +214,21 @@ async function reportMissingServer(configured: string, resolved?: string): Promi
     `Install scholia, or set "scholia.server.path" to the scholia binary.`;
   const choice = await vscode.window.showErrorMessage(message, INSTALL_BUTTON, SETTINGS_BUTTON);
   if (choice === INSTALL_BUTTON) {
-    await vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+    await openInstallInstructions();
   } else if (choice === SETTINGS_BUTTON) {
     await vscode.commands.executeCommand("workbench.action.openSettings", "scholia.server.path");
   }
+}
+
+/** Opens the extension's README (its Install section) in the Markdown preview. */
+async function openInstallInstructions(): Promise<void> {
+  const readme = INSTALL_DOCS.map((name) => (extensionPath ? path.join(extensionPath, name) : ""))
+    .find((file) => file !== "" && fs.existsSync(file));
+  if (readme === undefined) {
+    log(`No README in ${extensionPath ?? "(unknown extension folder)"}: see "Install" in editors/vscode/README.md.`);
+    return;
+  }
+  await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.file(readme));
 }
 
 async function reportStartFailure(message: string): Promise<void> {

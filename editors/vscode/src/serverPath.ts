@@ -85,3 +85,72 @@ function isExecutableFile(file: string, windows: boolean): boolean {
     return false;
   }
 }
+
+/** Where the server binary came from. */
+export type ServerSource = "setting" | "bundled" | "path";
+
+export interface ServerChoice {
+  /** The executable to run, or undefined when there is none. */
+  command: string | undefined;
+  /** Which rule chose it (for a missing binary: the last rule tried). */
+  source: ServerSource;
+  /** What was looked for: the setting's value, or "scholia" on PATH. */
+  configured: string;
+}
+
+export interface ResolveOptions extends LookupOptions {
+  /** `scholia.server.path` when the user set it (at any level), else undefined. */
+  configured?: string;
+  /** The extension's folder; a platform .vsix carries the server as `server/scholia` in it. */
+  extensionPath?: string;
+}
+
+/** The name of the server binary on `platform`. */
+export function serverBinaryName(platform: NodeJS.Platform = process.platform): string {
+  return platform === "win32" ? "scholia.exe" : "scholia";
+}
+
+/** The path of the server binary that a platform .vsix carries. */
+export function bundledServerPath(extensionPath: string, platform: NodeJS.Platform = process.platform): string {
+  return path.join(extensionPath, "server", serverBinaryName(platform));
+}
+
+/**
+ * Chooses the server binary, in this order:
+ *   1. `scholia.server.path`, when the user set it: that and nothing else
+ *      (a setting that names nothing is reported, never silently replaced);
+ *   2. the binary bundled in a platform .vsix (`server/scholia`);
+ *   3. `scholia` on PATH.
+ * A bundled file that lost its executable bit in unpacking gets it back.
+ */
+export function resolveServer(options: ResolveOptions = {}): ServerChoice {
+  const platform = options.platform ?? process.platform;
+  if (options.configured !== undefined && options.configured.trim() !== "") {
+    const configured = options.configured.trim();
+    return { command: findExecutable(configured, options), source: "setting", configured };
+  }
+  if (options.extensionPath !== undefined) {
+    const bundled = bundledServerPath(options.extensionPath, platform);
+    const windows = platform === "win32";
+    if (!isExecutableFile(bundled, windows) && isFile(bundled)) {
+      try {
+        fs.chmodSync(bundled, 0o755);
+      } catch {
+        // A read-only install: fall through to PATH.
+      }
+    }
+    if (isExecutableFile(bundled, windows)) {
+      return { command: bundled, source: "bundled", configured: "scholia" };
+    }
+  }
+  const name = "scholia";
+  return { command: findExecutable(name, options), source: "path", configured: name };
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,11 +1,12 @@
-// End-to-end test: the packaged extension (.vsix) installed into code-server
-// (VS Code in a browser), a workspace opened in headless Chromium, and checks
-// of what a user sees:
+// End-to-end test: the platform package (scholia-<platform>-<arch>-<version>.vsix,
+// which carries the server) installed into code-server (VS Code in a browser)
+// with a fresh user profile, no scholia.server.path setting and no `scholia`
+// on the PATH code-server and its extension host see; a workspace opened in
+// headless Chromium, and checks of what a user sees:
 //   1. a .scholia file gets the "Scholia" language mode;
-//   2. with the scholia binary (SCHOLIA_BIN, or target/release/scholia of this
-//      repository): the server's diagnostics reach the Problems panel, and a
+//   2. the bundled server's diagnostics reach the Problems panel, and a
 //      hover over a mention shows the entity card.
-// Usage: node e2e.js <path to .vsix>. Prints "N passed, N failed".
+// Usage: node e2e.js <path to the platform .vsix>. Prints "N passed, N failed".
 "use strict";
 
 const { spawn, spawnSync } = require("child_process");
@@ -72,9 +73,34 @@ async function waitFor(what, check, timeoutMs) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function findServerBinary() {
-  const candidates = [process.env.SCHOLIA_BIN, path.join(REPO, "target", "release", "scholia")].filter(Boolean);
-  return candidates.find((p) => fs.existsSync(p));
+/** The lines matching `line` in the files under `dir` whose name matches `name`. */
+function findLogLines(dir, name, line) {
+  const found = [];
+  const walk = (d) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (name.test(e.name)) {
+        for (const l of fs.readFileSync(p, "utf8").split("\n")) if (line.test(l.replace(/^\S+ \S+ \[\w+\] /, ""))) found.push(l.trim());
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** PATH without any directory that holds a `scholia`: the user has installed nothing but the .vsix. */
+function pathWithoutScholia(searchPath) {
+  return (searchPath || "")
+    .split(path.delimiter)
+    .filter((dir) => dir !== "" && !fs.existsSync(path.join(dir, "scholia")))
+    .join(path.delimiter);
 }
 
 /** Opens the file `name` of the workspace shown in `page` from the Explorer. */
@@ -185,7 +211,7 @@ async function main() {
   // The example archive of the repository: documents, registry, bibliography.
   fs.cpSync(path.join(REPO, "seeds"), workspace, { recursive: true });
 
-  const server = findServerBinary();
+  // A fresh profile: only these settings, none of them scholia's.
   const settings = {
     "workbench.startupEditor": "none",
     "workbench.colorTheme": "Default Dark Modern",
@@ -199,18 +225,38 @@ async function main() {
     "editor.hover.delay": 100,
     "git.enabled": false,
     "git.openRepositoryInParentFolders": "never",
-    "scholia.server.path": server || path.join(WORK, "no-scholia-binary"),
   };
   fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(settings, null, 2));
 
   const common = ["--config", path.join(WORK, "config.yaml"), "--user-data-dir", userData, "--extensions-dir", extensions];
   // code-server keeps logs and a heartbeat under XDG_DATA_HOME: keep them in .work too.
-  const env = { ...process.env, XDG_DATA_HOME: path.join(WORK, "xdg-data"), XDG_CONFIG_HOME: path.join(WORK, "xdg-config") };
+  const env = {
+    ...process.env,
+    PATH: pathWithoutScholia(process.env.PATH),
+    XDG_DATA_HOME: path.join(WORK, "xdg-data"),
+    XDG_CONFIG_HOME: path.join(WORK, "xdg-config"),
+  };
+  delete env.SCHOLIA_BIN;
+  const which = spawnSync("sh", ["-c", "command -v scholia"], { encoding: "utf8", env });
+  record("no scholia on the PATH code-server runs with", which.status !== 0, which.stdout.trim() || "command -v scholia: not found");
   const install = spawnSync(CODE_SERVER, [...common, "--install-extension", vsix], { encoding: "utf8", env });
   record(
     "code-server installs the .vsix",
     install.status === 0 && fs.readdirSync(extensions).some((d) => d.startsWith("scholia.scholia-")),
     (install.stdout + install.stderr).trim().split("\n").slice(-1)[0],
+  );
+  const installed = fs.readdirSync(extensions).find((d) => d.startsWith("scholia.scholia-"));
+  const bundled = installed ? path.join(extensions, installed, "server", "scholia") : "";
+  let bundledMode = 0;
+  try {
+    bundledMode = fs.statSync(bundled).mode;
+  } catch {
+    // reported below
+  }
+  record(
+    "the installed extension carries its server (server/scholia), executable",
+    (bundledMode & 0o111) !== 0,
+    `${bundled} mode ${bundledMode.toString(8)}`,
   );
 
   const port = await freePort();
@@ -272,9 +318,7 @@ async function main() {
       `STALIN is ${grammarColor}, plain text ${plainColor}`,
     );
 
-    if (!server) {
-      console.log("note: no scholia binary (target/release/scholia or SCHOLIA_BIN): server checks skipped");
-    } else {
+    {
       // Diagnostics: the seed document has one unclosed bracket (SPEC: unclosed-bracket).
       await page.keyboard.press("Control+Shift+M");
       const problems = page.locator(".markers-panel");
@@ -315,6 +359,15 @@ async function main() {
         // reported below
       }
       record("a hover over a mention shows the entity card", /Joseph Stalin/.test(hoverText), hoverText.split("\n")[0]);
+
+      // Which binary answered: the extension logs it to its output channel,
+      // which VS Code also writes to a file under the profile's logs/.
+      const started = findLogLines(path.join(userData, "logs"), /Scholia\.log$/, /^Starting /);
+      record(
+        "the server that answered is the bundled one",
+        started.length > 0 && started.every((l) => l.includes(`${path.sep}server${path.sep}scholia lsp`) && l.includes("bundled with the extension")),
+        started.join(" | ") || "no 'Starting' line in a Scholia output log",
+      );
 
       const semanticColor = await mentionToken.evaluate((el) => getComputedStyle(el).color).catch(() => "");
       console.log(`note: STALIN is ${semanticColor} once the server answered (was ${grammarColor})`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Optional end-to-end test: installs the packaged extension into code-server,
-# opens the repository's example archive (seeds/) in headless Chromium and
-# checks the language mode, and, when the scholia binary exists
-# (target/release/scholia, or $SCHOLIA_BIN), diagnostics and a hover.
+# End-to-end test: installs the platform package (the .vsix with the server
+# inside) into code-server in a fresh profile with no `scholia` on PATH, opens
+# the repository's example archive (seeds/) in headless Chromium and checks
+# the language mode, the bundled server's diagnostics and a hover.
 #
 # Needs: Debian's chromium (apt-get install -y chromium; or $CHROMIUM), a C++
 # compiler, make and Node's headers for code-server's native modules (see
@@ -16,10 +16,13 @@ if ! [ -x "$CHROMIUM" ]; then
   exit 77
 fi
 
-VSIX="$(ls -t ../scholia-*.vsix 2>/dev/null | head -1 || true)"
+# The platform package with the bundled server, made by ../test.sh.
+TARGET="$(node -p 'process.platform + "-" + process.arch')"
+VSIX="$(ls -t ../scholia-"$TARGET"-*.vsix 2>/dev/null | head -1 || true)"
 if [ -z "$VSIX" ]; then
-  (cd .. && npm run --silent package)
-  VSIX="$(ls -t ../scholia-*.vsix | head -1)"
+  echo "no ../scholia-$TARGET-*.vsix: run editors/vscode/test.sh first (it packages it)"
+  echo "0 passed, 1 failed"
+  exit 1
 fi
 
 bash setup.sh

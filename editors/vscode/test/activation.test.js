@@ -21,8 +21,8 @@ const { createVscodeStandin } = require("./support/vscode-standin");
 const ROOT = path.join(__dirname, "..");
 const BUNDLE = path.join(ROOT, "dist", "extension.js");
 const FAKE_SERVER = path.join(__dirname, "fixtures", "fake-scholia.js");
-/** The install link, read from the one place it is written. */
-const INSTALL_URL = /INSTALL_URL\s*=\s*"([^"]+)"/.exec(fs.readFileSync(path.join(ROOT, "src", "constants.ts"), "utf8"))[1];
+/** The install instructions: the extension's README, which the .vsix carries. */
+const INSTALL_README = path.join(ROOT, "README.md");
 
 /** Loads a fresh copy of the bundle whose `require("vscode")` gets the stand-in. */
 function loadBundle(t, standin) {
@@ -300,12 +300,15 @@ test("a missing binary shows an error whose button opens the install instruction
   assert.ok(shown.message.includes(missing), `the message names the path: ${shown.message}`);
   assert.match(shown.message, /scholia\.server\.path/);
   assert.deepEqual(shown.items, [extension.INSTALL_BUTTON, extension.SETTINGS_BUTTON]);
-  assert.equal(extension.INSTALL_URL, INSTALL_URL);
+  // The first button opens the install instructions: the extension's own
+  // README (its Install section) in the Markdown preview, no web address.
+  assert.deepEqual(standin.recorded.openedExternal, []);
   assert.deepEqual(
-    standin.recorded.openedExternal.map((u) => u.toString()),
-    [INSTALL_URL],
+    standin.recorded.executedCommands.map((c) => [c.id, ...c.args.map((a) => a.fsPath)]),
+    [["markdown.showPreview", INSTALL_README]],
     "the first button opens the install instructions",
   );
+  assert.match(fs.readFileSync(INSTALL_README, "utf8"), /^## Install$/m);
 
 });
 
@@ -362,8 +365,78 @@ test("a binary that fails to spawn with ENOENT gets the same message and link", 
   assert.equal(ours.length, 1, JSON.stringify(standin.recorded.errorMessages));
   assert.ok(ours[0].message.includes(broken), ours[0].message);
   assert.deepEqual(
-    standin.recorded.openedExternal.map((u) => u.toString()),
-    [INSTALL_URL],
+    standin.recorded.executedCommands.map((c) => [c.id, ...c.args.map((a) => a.fsPath)]),
+    [["markdown.showPreview", INSTALL_README]],
   );
 
+});
+
+/** An extension folder like a platform .vsix installs: server/scholia is the (fake) server. */
+function bundledExtension(dir) {
+  const ext = path.join(dir, "extension");
+  fs.mkdirSync(path.join(ext, "server"), { recursive: true });
+  return { ext, server: installFakeServer(path.join(ext, "server")) };
+}
+
+test("without scholia.server.path, the server bundled in the extension is started, with no scholia on PATH", { timeout: 30000 }, async (t) => {
+  const dir = tempDir(t);
+  const emptyBin = path.join(dir, "empty-bin");
+  fs.mkdirSync(emptyBin);
+  const log = path.join(dir, "server.log");
+  // The fake server is a Node script: its interpreter must stay reachable.
+  withEnv(t, { PATH: `${emptyBin}${path.delimiter}${path.dirname(process.execPath)}`, SCHOLIA_FAKE_LOG: log });
+  const { ext, server } = bundledExtension(dir);
+
+  const standin = createVscodeStandin({ workspaceFolder: dir });
+  const { extension } = loadBundle(t, standin);
+  const context = { subscriptions: [], extensionPath: ext };
+  const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
+  await api.settled();
+
+  assert.deepEqual(standin.recorded.errorMessages, []);
+  assert.ok(api.client && api.client.isRunning(), "a client is running");
+  const start = readLog(log).find((e) => e.event === "start");
+  assert.ok(start, "the server was spawned");
+  assert.equal(fs.realpathSync(start.script), fs.realpathSync(server));
+  assert.deepEqual(start.args, ["lsp"]);
+});
+
+test("scholia.server.path wins over the bundled server; a bundled server wins over PATH", { timeout: 30000 }, async (t) => {
+  const dir = tempDir(t);
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  const onPath = installFakeServer(bin);
+  const custom = installFakeServer(dir, "my-scholia");
+  const { ext, server: bundled } = bundledExtension(dir);
+  const log = path.join(dir, "server.log");
+  withEnv(t, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, SCHOLIA_FAKE_LOG: log });
+
+  for (const [settings, expected] of [
+    [{ "scholia.server.path": custom }, custom],
+    [{}, bundled],
+  ]) {
+    fs.rmSync(log, { force: true });
+    const standin = createVscodeStandin({ workspaceFolder: dir, userSettings: settings });
+    const { extension } = loadBundle(t, standin);
+    const context = { subscriptions: [], extensionPath: ext };
+    const api = await extension.activate(context);
+    await api.settled();
+    const start = readLog(log).find((e) => e.event === "start");
+    await shutdown(extension, context);
+    assert.ok(start, `a server was spawned for ${JSON.stringify(settings)}`);
+    assert.equal(fs.realpathSync(start.script), fs.realpathSync(expected), JSON.stringify(settings));
+  }
+  // Once the bundled server is gone, PATH.
+  fs.rmSync(path.join(ext, "server"), { recursive: true });
+  fs.rmSync(log, { force: true });
+  const standin = createVscodeStandin({ workspaceFolder: dir });
+  const { extension } = loadBundle(t, standin);
+  const context = { subscriptions: [], extensionPath: ext };
+  const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
+  await api.settled();
+  const start = readLog(log).find((e) => e.event === "start");
+  assert.ok(start, "a server was spawned from PATH");
+  assert.equal(fs.realpathSync(start.script), fs.realpathSync(onPath));
 });

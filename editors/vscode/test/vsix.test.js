@@ -93,3 +93,47 @@ test("the packaged files are the ones in the tree, and the manifest points at th
   assert.match(bundle, /require\("vscode"\)/);
   assert.doesNotMatch(bundle, /require\("vscode-languageclient[^"]*"\)/);
 });
+
+// The platform package: scholia-<platform>-<arch>-<version>.vsix, made by
+// test.sh with the release server inside (the bundled server of the extension).
+const TARGET = `${process.platform}-${process.arch}`;
+const PLATFORM_VSIX = path.join(ROOT, `${pkg.name}-${TARGET}-${pkg.version}.vsix`);
+const SERVER_BIN = process.env.SCHOLIA_BIN || path.join(ROOT, "..", "..", "target", "release", "scholia");
+
+/** The Unix mode bits a zip entry was stored with (the high half of its external attributes). */
+function unixMode(file, name) {
+  const buf = fs.readFileSync(file);
+  let offset = buf.indexOf(Buffer.from(name, "utf8"));
+  // Walk to the central directory record that names this entry.
+  while (offset >= 0) {
+    const record = offset - 46;
+    if (record >= 0 && buf.readUInt32LE(record) === 0x02014b50 && buf.readUInt16LE(record + 28) === Buffer.byteLength(name)) {
+      return buf.readUInt32LE(record + 38) >>> 16;
+    }
+    offset = buf.indexOf(Buffer.from(name, "utf8"), offset + 1);
+  }
+  return undefined;
+}
+
+test("the universal .vsix carries no server (it uses scholia.server.path or PATH)", () => {
+  const names = [...readZip(VSIX).keys()];
+  assert.deepEqual(names.filter((n) => n.startsWith("extension/server/")), []);
+});
+
+test(`the ${TARGET} .vsix carries the release server as server/scholia, executable`, () => {
+  assert.ok(fs.existsSync(PLATFORM_VSIX), `${PLATFORM_VSIX} exists (test.sh packages it)`);
+  const entries = readZip(PLATFORM_VSIX);
+  const server = entries.get("extension/server/scholia");
+  assert.ok(server, `extension/server/scholia in ${[...entries.keys()].join(", ")}`);
+  assert.ok(fs.existsSync(SERVER_BIN), `${SERVER_BIN} exists`);
+  assert.equal(server.size, fs.statSync(SERVER_BIN).size);
+  assert.ok(server.read().equals(fs.readFileSync(SERVER_BIN)), "the packaged server is the release binary");
+  const mode = unixMode(PLATFORM_VSIX, "extension/server/scholia");
+  assert.ok(mode !== undefined && (mode & 0o111) !== 0, `stored executable (mode ${mode?.toString(8)})`);
+  // The rest is the universal package's: same bundle, grammar, configuration.
+  for (const file of ["dist/extension.js", "syntaxes/scholia.tmLanguage.json", "language-configuration.json"]) {
+    assert.ok(entries.get(`extension/${file}`).read().equals(fs.readFileSync(path.join(ROOT, file))), file);
+  }
+  const manifest = entries.get("extension.vsixmanifest").read().toString("utf8");
+  assert.match(manifest, new RegExp(`TargetPlatform="${TARGET}"`));
+});

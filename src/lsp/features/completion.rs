@@ -70,14 +70,16 @@ pub fn completion(s: &mut State, p: lsp::CompletionParams) -> Option<lsp::Comple
                 Some(Resolve::Entity(id)) => Some(id.clone()),
                 _ => None,
             };
+            // Beside the label: the entry's name when the label is another
+            // string it was found by, and its id unless the label is it.
+            let details = lsp::CompletionItemLabelDetails {
+                detail: item.canonical.as_ref().map(|name| format!(" ({name})")),
+                description: id.filter(|id| *id != item.label),
+            };
+            let has_details = details.detail.is_some() || details.description.is_some();
             lsp::CompletionItem {
+                label_details: (label_details && has_details).then_some(details),
                 label: item.label,
-                label_details: id.filter(|_| label_details).map(|id| {
-                    lsp::CompletionItemLabelDetails {
-                        detail: None,
-                        description: Some(id),
-                    }
-                }),
                 kind: Some(kind(item.kind)),
                 detail: item.detail,
                 preselect: item.preselect.then_some(true),
@@ -123,11 +125,11 @@ pub fn resolve(s: &mut State, p: lsp::CompletionItem) -> lsp::CompletionItem {
         return p;
     };
     let ws = s.workspace_of(&path);
-    if let Some(markdown) = ide::documentation(ws, &what) {
-        p.documentation = Some(lsp::Documentation::MarkupContent(lsp::MarkupContent {
-            kind: lsp::MarkupKind::Markdown,
-            value: markdown,
-        }));
+    let markup = convert::documentation_markup(&s.client_caps);
+    if let Some(text) = ide::documentation(ws, &what, markup) {
+        p.documentation = Some(lsp::Documentation::MarkupContent(convert::markup_content(
+            text, markup,
+        )));
     }
     p
 }

@@ -2,9 +2,13 @@
 //! `workspace/symbol` (flat `SymbolInformation`, across every loaded
 //! workspace, best matches first, at most `WORKSPACE_LIMIT`).
 //!
-//! Symbol kinds: the front-matter title FILE; headings STRING (as Markdown
-//! outlines do); footnotes NUMBER (numeric label) or KEY; registry entries
-//! CLASS (person), STRUCT (place), MODULE (organization); documents FILE.
+//! Symbol kinds: the front-matter title FILE; headings MODULE (a section,
+//! as texlab lists LaTeX sections: Emacs' imenu groups symbols under their
+//! kind's name, and "Module" reads as a part of the document there, in the
+//! VS Code outline and in Neovim's symbol lists, where STRING read as a
+//! string literal); footnotes NUMBER (numeric label) or KEY; registry
+//! entries CLASS (person), STRUCT (place), MODULE (organization); documents
+//! FILE.
 
 use std::path::Path;
 
@@ -30,7 +34,7 @@ pub fn register(caps: &mut lsp::ServerCapabilities, _client: &lsp::ClientCapabil
 pub fn kind(k: SymbolKind) -> lsp::SymbolKind {
     match k {
         SymbolKind::Title | SymbolKind::Document => lsp::SymbolKind::FILE,
-        SymbolKind::Heading => lsp::SymbolKind::STRING,
+        SymbolKind::Heading => lsp::SymbolKind::MODULE,
         SymbolKind::Footnote { numeric: true } => lsp::SymbolKind::NUMBER,
         SymbolKind::Footnote { numeric: false } => lsp::SymbolKind::KEY,
         SymbolKind::Entity(Kind::Person) => lsp::SymbolKind::CLASS,

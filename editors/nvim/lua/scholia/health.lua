@@ -82,11 +82,39 @@ end
 
 local function check_treesitter(scholia)
   health.start("scholia: tree-sitter")
+  -- What happened to the parser in this session (the first-use build).
+  local build = scholia.parser_build
+  if build == nil then
+    local compiler = scholia.find_compiler()
+    health.info(
+      ("parser: not built in this session (it was already there, or no scholia buffer needed it yet); "
+        .. "automatic build on first use: %s; C compiler: %s"):format(
+        scholia.config.auto_build and "on" or "off (setup{ auto_build = false })",
+        compiler or "none found"
+      )
+    )
+  elseif build.state == "built" then
+    health.ok(
+      ("parser built %s in this session: %s"):format(
+        build.how == "auto" and "automatically on first use" or "by :ScholiaBuildParser",
+        build.detail
+      )
+    )
+  elseif build.state == "building" then
+    health.info(("parser: %s build in progress (into %s)"):format(build.how == "auto" and "automatic" or "the", build.detail))
+  elseif build.state == "no-compiler" then
+    health.warn("parser not built automatically: no C compiler found (" .. build.detail .. ")", {
+      "install a C compiler (e.g. `apt install gcc`, Xcode's command line tools), then run :ScholiaBuildParser",
+    })
+  else
+    health.error(("parser build failed (%s): %s"):format(build.how == "auto" and "automatic, on first use" or ":ScholiaBuildParser", build.detail))
+  end
+
   local path = scholia.parser_path()
   local loaded, detail = scholia.load_parser()
   if not path and not loaded then
     health.error("parser/scholia.so not found on 'runtimepath'", {
-      "run :ScholiaBuildParser, or scripts/build-parser.sh in the plugin directory (needs a C compiler)",
+      "open a scholia file to build it automatically (needs a C compiler), or run :ScholiaBuildParser",
     })
   elseif not loaded then
     health.error("the parser does not load: " .. tostring(detail), {

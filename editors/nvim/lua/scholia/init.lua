@@ -34,6 +34,7 @@ M.levels = { "off", "hint", "info", "warning", "error" }
 --- @field capabilities table? client capabilities (merged with Neovim's)
 --- @field on_attach fun(client: vim.lsp.Client, bufnr: integer)?
 --- @field highlight boolean start tree-sitter highlighting in scholia buffers
+--- @field auto_build boolean build the parser the first time a scholia buffer needs it
 M.defaults = {
   cmd = { "scholia", "lsp" },
   settings = {},
@@ -44,6 +45,7 @@ M.defaults = {
   capabilities = nil,
   on_attach = nil,
   highlight = true,
+  auto_build = true,
 }
 
 --- The options in force: the defaults until setup() is called.
@@ -122,6 +124,7 @@ function M.start_highlight(buf)
     return true
   end
   if not M.load_parser() then
+    M.auto_build_parser()
     return false
   end
   local ok, err = pcall(vim.treesitter.start, buf, "scholia")
@@ -131,32 +134,90 @@ function M.start_highlight(buf)
   return ok and vim.treesitter.highlighter.active[buf] ~= nil
 end
 
---- Compiles the parser with scripts/build-parser.sh, then loads it and
---- starts highlighting in the open scholia buffers.
+--- The C compiler the parser build would use: $CC (its first word), else
+--- the first of cc, gcc, clang that is executable.
+--- @return string? compiler
+--- @return string[] looked_for
+function M.find_compiler()
+  local looked = {}
+  local from_env = vim.env.CC and vim.trim(vim.env.CC):match("^%S+")
+  if from_env then
+    looked[#looked + 1] = "$CC (" .. from_env .. ")"
+    if vim.fn.executable(from_env) == 1 then
+      return from_env, looked
+    end
+  end
+  for _, name in ipairs({ "cc", "gcc", "clang" }) do
+    looked[#looked + 1] = name
+    if vim.fn.executable(name) == 1 then
+      return name, looked
+    end
+  end
+  return nil, looked
+end
+
+--- Where the parser is written: parser/ in the plugin folder, or, when that
+--- folder is read-only, parser/ under stdpath("data")/site (on 'runtimepath').
+local function parser_dir()
+  local own = M.plugin_dir .. "/parser"
+  vim.fn.mkdir(own, "p")
+  if vim.fn.filewritable(own) == 2 then
+    return own
+  end
+  return vim.fn.stdpath("data") .. "/site/parser"
+end
+
+--- What happened to the parser in this session, for :checkhealth scholia:
+--- nil (nothing was built), or { how = "auto"|"command", state =
+--- "building"|"built"|"failed"|"no-compiler", detail = string }.
+M.parser_build = nil
+
+--- Compiles the parser with scripts/build-parser.sh (asynchronously), then
+--- loads it and starts highlighting in the open scholia buffers.
 --- @param on_done fun(ok: boolean, output: string)?
-function M.build_parser(on_done)
+--- @param opts { auto: boolean? }? auto: the first-use build (one notification)
+function M.build_parser(on_done, opts)
+  local auto = opts and opts.auto or false
   local script = M.plugin_dir .. "/scripts/build-parser.sh"
   local was_loaded = lang_loaded()
-  notify("building the tree-sitter parser…")
-  vim.system({ "sh", script }, { text = true }, function(res)
+  local compiler = M.find_compiler()
+  local out_dir = parser_dir()
+  local status = { how = auto and "auto" or "command", state = "building", detail = out_dir }
+  M.parser_build = status
+  if auto then
+    notify("building the tree-sitter parser for highlighting (first use; needs a moment)…")
+  else
+    notify("building the tree-sitter parser…")
+  end
+  local env = { SCHOLIA_PARSER_DIR = out_dir }
+  if compiler and not vim.env.CC then
+    env.CC = compiler
+  end
+  vim.system({ "sh", script }, { text = true, env = env }, function(res)
     vim.schedule(function()
       local output = vim.trim((res.stdout or "") .. (res.stderr or ""))
       local ok = res.code == 0
       if not ok then
+        status.state, status.detail = "failed", output
         notify("building the parser failed:\n" .. output, vim.log.levels.ERROR)
       elseif was_loaded then
+        status.state, status.detail = "built", out_dir .. "/scholia.so"
         notify("parser rebuilt; restart Neovim to load the new one")
       else
         local loaded, detail = M.load_parser()
         if loaded then
+          status.state, status.detail = "built", tostring(detail)
           for _, buf in ipairs(vim.api.nvim_list_bufs()) do
             if vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].filetype == "scholia" then
               M.start_highlight(buf)
             end
           end
-          notify("parser built and loaded: " .. tostring(detail))
+          if not auto then
+            notify("parser built and loaded: " .. tostring(detail))
+          end
         else
           ok = false
+          status.state, status.detail = "failed", "built but not loaded: " .. tostring(detail)
           notify("parser built but not loaded: " .. tostring(detail), vim.log.levels.ERROR)
         end
       end
@@ -165,6 +226,35 @@ function M.build_parser(on_done)
       end
     end)
   end)
+end
+
+--- The first time a scholia buffer needs the parser and it is missing:
+--- builds it in the background (with one notification) when a C compiler is
+--- found, else says once how to get highlighting. Runs at most once a session.
+function M.auto_build_parser()
+  if M.parser_build ~= nil or not M.config.auto_build or not M.config.highlight then
+    return
+  end
+  if lang_loaded() or M.parser_path() then
+    return
+  end
+  local compiler, looked = M.find_compiler()
+  if not compiler then
+    M.parser_build = {
+      how = "auto",
+      state = "no-compiler",
+      detail = "looked for " .. table.concat(looked, ", "),
+    }
+    notify(
+      "no C compiler found ("
+        .. table.concat(looked, ", ")
+        .. "): the tree-sitter parser is not built and scholia files are not highlighted. "
+        .. "Install one (e.g. gcc) and run :ScholiaBuildParser",
+      vim.log.levels.WARN
+    )
+    return
+  end
+  M.build_parser(nil, { auto = true })
 end
 
 -- Language server -------------------------------------------------------------
@@ -330,6 +420,99 @@ function M.notify_written(path, created)
   end
 end
 
+-- Translation report ----------------------------------------------------------
+
+--- The server command that compares a translation with its original.
+M.TRANSLATION_REPORT = "scholia.translationReport"
+
+local function client_request(client, method, params, handler, bufnr)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- Shows a translation report (the server's answer to scholia.translationReport)
+--- in a read-only scratch buffer in a split below, reused for the same
+--- translation. Returns the buffer, or nil when the answer is no report.
+--- @param result table|nil the server's answer
+--- @return integer?
+function M.show_translation_report(result)
+  if type(result) ~= "table" then
+    notify("this document is no translation (no `translation-of` in its front matter), or it cannot be read")
+    return nil
+  end
+  local text = result.text or result.markdown or ""
+  local lines = vim.split(vim.trim(text), "\n", { plain = true })
+  local target = result.translation_uri and vim.uri_to_fname(result.translation_uri) or "?"
+  local name = "scholia://translation-report/" .. vim.fn.fnamemodify(target, ":~:.")
+  local buf = -1
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.b[b].scholia_report_name == name then
+      buf = b
+    end
+  end
+  if buf == -1 then
+    buf = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(buf, name)
+    vim.b[buf].scholia_report_name = name
+  end
+  vim.bo[buf].buftype = "nofile"
+  vim.bo[buf].bufhidden = "hide"
+  vim.bo[buf].swapfile = false
+  vim.bo[buf].modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].modified = false
+  vim.b[buf].scholia_translation_report = result
+  local win = vim.fn.bufwinid(buf)
+  if win == -1 then
+    vim.cmd("botright split")
+    win = vim.api.nvim_get_current_win()
+    vim.api.nvim_win_set_buf(win, buf)
+    vim.api.nvim_win_set_height(win, math.min(#lines + 1, math.max(8, math.floor(vim.o.lines / 2))))
+  else
+    vim.api.nvim_set_current_win(win)
+  end
+  vim.wo[win].wrap = false
+  vim.wo[win].list = false
+  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = buf, desc = "scholia: close the report" })
+  return buf
+end
+
+--- Asks the scholia server for the translation report of a document (a
+--- buffer, by default the current one) and shows it. `arguments` are the
+--- command's (a code lens gives its own); `on_done(buf?, err?)` is called after.
+--- @param bufnr integer?
+--- @param arguments table?
+--- @param on_done fun(report_buf: integer?, err: any)?
+function M.translation_report(bufnr, arguments, on_done)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = "scholia" })[1]
+  if not client then
+    notify("no scholia language server is attached to this buffer", vim.log.levels.WARN)
+    if on_done then
+      on_done(nil, "no client")
+    end
+    return
+  end
+  local params = {
+    command = M.TRANSLATION_REPORT,
+    arguments = arguments or { vim.uri_from_bufnr(bufnr) },
+  }
+  client_request(client, "workspace/executeCommand", params, function(err, result)
+    local shown
+    if err then
+      notify("the translation report failed: " .. tostring(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    else
+      shown = M.show_translation_report(result)
+    end
+    if on_done then
+      on_done(shown, err)
+    end
+  end, bufnr)
+end
+
 -- Setup -----------------------------------------------------------------------
 
 --- Filetype, parser registration, the FileType autocmd and the commands.
@@ -368,6 +551,15 @@ function M.bootstrap()
       M.notify_written(vim.fn.fnamemodify(args.match, ":p"), vim.b[args.buf].scholia_existed == false)
     end,
   })
+
+  vim.api.nvim_create_user_command("ScholiaTranslationReport", function()
+    M.translation_report(0)
+  end, { desc = "scholia: compare this translation with its original (scholia.translationReport)" })
+  -- The code lens "Compare with the original" runs the server's command:
+  -- Neovim looks here first, so its answer is shown instead of dropped.
+  vim.lsp.commands[M.TRANSLATION_REPORT] = function(command, ctx)
+    M.translation_report(ctx and ctx.bufnr, command.arguments)
+  end
 
   vim.api.nvim_create_user_command("ScholiaBuildParser", function()
     M.build_parser()
