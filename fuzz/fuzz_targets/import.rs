@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         &text,
         &Options {
             tag: Some(&ws.registry),
+            registry: Some(&ws.registry),
             bibliography: Vec::new(),
         },
     );

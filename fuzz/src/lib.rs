@@ -139,7 +139,7 @@ pub fn exercise(doc: &Document, ws: &Workspace, extra_offsets: &[usize]) {
     offsets.dedup();
     offsets.truncate(64);
     for offset in offsets {
-        if let Some(h) = ide::hover::hover(doc, ws, offset) {
+        if let Some(h) = ide::hover::hover(doc, ws, offset, ide::markup::Markup::Markdown) {
             assert_range(text, &h.range, "hover");
         }
         for l in ide::definition::definition(doc, ws, offset) {
@@ -199,7 +199,8 @@ pub fn exercise_bibliography(name: &str, text: String) {
         assert_range(t, &e.range, "entry");
         assert_range(t, &e.key_range, "entry key");
         assert!(bib.get(&e.key).is_some());
-        let _ = bib.cite(e, None);
-        let _ = bib.cite(e, Some("pp. 1-2"));
+        let style = scholia::workspace::CitationStyle::default();
+        let _ = bib.cite(&style, e, None);
+        let _ = bib.cite(&style, e, Some("pp. 1-2"));
     }
 }
