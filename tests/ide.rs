@@ -56,7 +56,7 @@ fn hover_on_a_mention_shows_the_entity_card() {
 
             Also: Chou En-lai
 
-            wikidata: Q17427
+            wikidata: [Q17427](https://www.wikidata.org/wiki/Q17427)
 
             `zhou-enlai` · mentioned in 2 documents
         "#]],
@@ -135,18 +135,20 @@ fn hover_on_a_csl_json_citation_shows_the_formatted_reference_and_locator() {
     expect![[r#"
         13:48-13:76 "[@aprf-45-1-343, ll. 97-103]"
         ---
-        "Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343, 97-103, ll. 97-103.
+        “Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,” September 19, 1952, lines 97–103, f. 45, op. 1, d. 343, pp. 97–103, Archive of the President of the Russian Federation (APRF).
     "#]].assert_eq(&in_note);
     let f = f.cursor_pos("orig.scholia", 3, 14);
     let in_source = hover(&f);
     expect![[r#"
         3:10-3:38 "[@aprf-45-1-343, ll. 97-103]"
         ---
-        "Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952," 19 September 1952, Archive of the President of the Russian Federation (APRF), f. 45, op. 1, d. 343, 97-103, ll. 97-103.
+        “Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,” September 19, 1952, lines 97–103, f. 45, op. 1, d. 343, pp. 97–103, Archive of the President of the Russian Federation (APRF).
     "#]].assert_eq(&in_source);
     let card = |h: &str| h.split_once("---\n").unwrap().1.to_string();
     assert_eq!(card(&in_note), card(&in_source));
-    assert_eq!(card(&in_note).matches("ll. 97-103").count(), 1);
+    // The locator is rendered once, with its label: hayagriva writes CSL's
+    // term for `ll.`, "lines" (the entry's own `page` 97-103 is `pp.`).
+    assert_eq!(card(&in_note).matches("lines 97–103").count(), 1);
 }
 
 #[test]
@@ -155,10 +157,10 @@ fn hover_on_a_bibtex_citation_shows_the_formatted_reference_and_locator() {
     check_hover(
         f,
         expect![[r#"
-        11:39-11:59 "[@sheng-2014, p. 12]"
-        ---
-        Michael Sheng, "Mao's Role in the Korean Conflict: A Revision," Twentieth-Century China 39, no. 3 (2014), p. 12.
-    "#]],
+            11:39-11:59 "[@sheng-2014, p. 12]"
+            ---
+            Michael Sheng, “Mao's Role in the Korean Conflict: A Revision,” Twentieth-Century China 39, no. 3 (2014): 12.
+        "#]],
     );
 }
 
@@ -168,22 +170,22 @@ fn hover_on_an_untagged_name_shows_the_card_and_how_to_tag_it() {
     check_hover(
         f,
         expect![[r#"
-        11:6-11:12 "Stalin"
-        ---
-        *Not tagged:* write `[[stalin|Stalin]]` to tag it.
+            11:6-11:12 "Stalin"
+            ---
+            *Not tagged:* write `[[stalin|Stalin]]` to tag it.
 
-        ---
+            ---
 
-        **Joseph Stalin** · person · 1878–1953
+            **Joseph Stalin** · person · 1878–1953
 
-        General Secretary of the All-Union Communist Party (Bolsheviks).
+            General Secretary of the All-Union Communist Party (Bolsheviks).
 
-        Also: Stalin, I.V. Stalin
+            Also: Stalin, I.V. Stalin
 
-        wikidata: Q855
+            wikidata: [Q855](https://www.wikidata.org/wiki/Q855)
 
-        `stalin` · mentioned in 3 documents
-    "#]],
+            `stalin` · mentioned in 3 documents
+        "#]],
     );
 }
 

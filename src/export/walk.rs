@@ -768,6 +768,23 @@ impl<'a> Walker<'a> {
                 leaves,
             });
         }
+        // Emphasis that runs over a line of a block quote holds that line's
+        // `>` marker, which belongs to the quote: such emphasis is left as
+        // text (as emphasis that would cross a bracket is), so the marker
+        // stays a leaf of its own and nothing is lost.
+        let quote_markers: Vec<Range<usize>> = spans
+            .iter()
+            .filter(|s| matches!(s.container, Container::BlockQuote))
+            .flat_map(|s| s.leaves.iter().map(|(r, _)| r.clone()))
+            .collect();
+        spans.retain(|s| {
+            !matches!(
+                s.container,
+                Container::Emphasis { .. } | Container::Strong { .. }
+            ) || !quote_markers
+                .iter()
+                .any(|m| s.range.start <= m.start && m.end <= s.range.end)
+        });
         spans
     }
 }
