@@ -9,7 +9,6 @@
 //! in the next round. Only the bytes of each edit change; a file with
 //! nothing to fix is not written.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -33,20 +32,9 @@ struct Fixed {
 }
 
 pub fn run(paths: &[PathBuf], format: Format) -> i32 {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
+    let Some(groups) = super::paths_by_root(paths, "scholia") else {
+        return 2;
     };
-    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
-    for p in &paths {
-        if !p.exists() {
-            eprintln!("scholia: {}: no such file or folder", p.display());
-            return 2;
-        }
-        let t = workspace::normalize(p);
-        groups.entry(workspace::find_root(&t)).or_default().push(t);
-    }
     // What was fixed goes to stdout with a human-readable report, to
     // stderr in front of a machine-readable one.
     let machine = matches!(format, Format::Json | Format::Sarif);
@@ -91,7 +79,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
         if machine { "" } else { "\n" }
     );
     drop(log);
-    let code = super::check::run(&paths, format);
+    let code = super::check::run(paths, format);
     if failed { code.max(1) } else { code }
 }
 

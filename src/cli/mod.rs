@@ -124,3 +124,33 @@ pub fn main() -> i32 {
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
+
+/// The paths of a command (default: the current folder), normalized and
+/// grouped by the workspace root each belongs to (`None`: outside any
+/// workspace). A path that does not exist is reported, prefixed by `who`,
+/// and gives `None`.
+pub(crate) fn paths_by_root(
+    paths: &[PathBuf],
+    who: &str,
+) -> Option<std::collections::BTreeMap<Option<PathBuf>, Vec<PathBuf>>> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut groups: std::collections::BTreeMap<Option<PathBuf>, Vec<PathBuf>> =
+        std::collections::BTreeMap::new();
+    for p in paths {
+        if !p.exists() {
+            eprintln!("{who}: {}: no such file or folder", p.display());
+            return None;
+        }
+        let t = crate::workspace::normalize(p);
+        groups
+            .entry(crate::workspace::find_root(&t))
+            .or_default()
+            .push(t);
+    }
+    Some(groups)
+}

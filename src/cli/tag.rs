@@ -4,7 +4,6 @@
 //! `import::tag::document_edits`). With `--dry-run`, prints the changes as
 //! a diff and writes nothing.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,20 +13,9 @@ use crate::workspace::{self, Document, Workspace};
 /// Runs `scholia tag`; returns the exit code (0 done, 2 a path or file
 /// could not be read or written).
 pub fn run(paths: &[PathBuf], dry_run: bool, only: Option<&str>) -> i32 {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
+    let Some(groups) = super::paths_by_root(paths, "scholia tag") else {
+        return 2;
     };
-    let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
-    for p in &paths {
-        if !p.exists() {
-            eprintln!("scholia tag: {}: no such file or folder", p.display());
-            return 2;
-        }
-        let t = workspace::normalize(p);
-        groups.entry(workspace::find_root(&t)).or_default().push(t);
-    }
     let mut code = 0;
     let (mut names, mut documents) = (0, 0);
     let mut out = std::io::stdout().lock();
