@@ -699,7 +699,22 @@ impl<'a> Walker<'a> {
         };
         let mut keep: Vec<bool> = found
             .iter()
-            .map(|(r, _)| !r.is_empty() && !scholia.iter().any(|s| crosses(r, &s.range)))
+            .map(|(r, container)| {
+                // A block (quote, list, item) inside a bracket of scholia's
+                // (`[\n> …]`) cannot be written inside that inline
+                // element: it is left as text, like a crossing one.
+                let block = matches!(
+                    container,
+                    Container::BlockQuote | Container::List { .. } | Container::Item
+                );
+                let inside = |s: &Range<usize>| {
+                    s.start < r.start && r.end <= s.end || s.start <= r.start && r.end < s.end
+                };
+                !r.is_empty()
+                    && !scholia
+                        .iter()
+                        .any(|s| crosses(r, &s.range) || block && inside(&s.range))
+            })
             .collect();
         // A list keeps all its items or none.
         for i in 0..found.len() {
@@ -772,6 +787,17 @@ impl<'a> Walker<'a> {
         // `>` marker, which belongs to the quote: such emphasis is left as
         // text (as emphasis that would cross a bracket is), so the marker
         // stays a leaf of its own and nothing is lost.
+        // A quote whose `>` of a later line stands inside a bracket of
+        // scholia's (`> [\n> …]`) cannot keep that marker as its own leaf:
+        // the quote is left as text.
+        spans.retain(|s| {
+            !matches!(s.container, Container::BlockQuote)
+                || !s.leaves.iter().any(|(m, _)| {
+                    scholia
+                        .iter()
+                        .any(|c| c.range.start < m.start && m.end <= c.range.end)
+                })
+        });
         let quote_markers: Vec<Range<usize>> = spans
             .iter()
             .filter(|s| matches!(s.container, Container::BlockQuote))
