@@ -875,14 +875,14 @@ pub fn render_preview(ws: &Workspace, doc: &Document) -> String {
     let blocks = body_blocks(&mut r);
     let mut notes = String::new();
     notes_list(&mut r, &mut notes);
-    let mut out = String::with_capacity(doc.text.len() * 2 + super::pages::CSS.len());
+    let mut out = String::with_capacity(doc.text.len() * 2 + super::markup::CSS.len());
     out.push_str(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>",
     );
     esc_into(&mut out, &title);
     out.push_str("</title>\n<style>\n");
-    out.push_str(super::pages::CSS);
+    out.push_str(super::markup::CSS);
     out.push_str("\n</style>\n</head>\n<body class=\"preview\">\n<main id=\"main\">\n<article class=\"document\">\n<header class=\"doc-head\">\n<h1>");
     esc_into(&mut out, &title);
     out.push_str("</h1>\n");

@@ -201,6 +201,9 @@ pub fn root_of(rel: &str) -> String {
     "../".repeat(rel.matches('/').count())
 }
 
+/// The site's stylesheet (written to `assets/site.css`, inlined in a preview).
+pub const CSS: &str = include_str!("assets/site.css");
+
 #[cfg(test)]
 mod tests {
     use super::*;

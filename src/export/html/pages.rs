@@ -13,7 +13,7 @@ use super::markup::{Page, Section, esc, esc_into, frag, safe_url};
 use super::{DocOut, Site, write_file};
 use crate::workspace::{Entity, Kind};
 
-pub const CSS: &str = include_str!("assets/site.css");
+pub use super::markup::CSS;
 pub const JS: &str = include_str!("assets/site.js");
 
 /// The pages at the site's root that a document page may not take.
