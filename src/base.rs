@@ -102,6 +102,7 @@ codes! {
     DuplicateAuthority => "duplicate-authority", Warning;
     MissingAuthority => "missing-authority", Warning;
     Bibliography => "bibliography", Error;
+    UnusedBibliographyEntry => "unused-bibliography-entry", Warning;
     Config => "config", Error;
     Io => "io", Error;
 }
@@ -136,7 +137,7 @@ impl Diagnostic {
 
 /// Codes reported only when `[lint]` (or the client) turns them on; the
 /// severity they then have by default is the one in `codes!`.
-pub const OFF_BY_DEFAULT: &[Code] = &[Code::MissingAuthority];
+pub const OFF_BY_DEFAULT: &[Code] = &[Code::MissingAuthority, Code::UnusedBibliographyEntry];
 
 /// Severity overrides: the workspace's `[lint]` table over the client's
 /// defaults over the built-in defaults.

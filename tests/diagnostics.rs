@@ -60,7 +60,7 @@ fn check_workspace(name: &str) {
     let mut out = String::new();
     let rel = |p: &Path| p.strip_prefix(&root).unwrap().display().to_string();
     for (path, aux) in &ws.aux {
-        let mut ds = aux.diagnostics.clone();
+        let mut ds = diagnostics::aux_diagnostics(&ws, path, true);
         diagnostics::finish(&mut ds, &ws);
         render(&mut out, &rel(path), &aux.text, &ds);
     }
@@ -86,6 +86,14 @@ fn main_workspace() {
 #[test]
 fn broken_workspace() {
     check_workspace("broken");
+}
+
+/// `unused-bibliography-entry`, turned on by `[lint]`: the entries of a
+/// CSL-JSON and a BibTeX file that no document cites, on their keys; a key
+/// cited only inside a footnote counts as cited.
+#[test]
+fn unused_sources_workspace() {
+    check_workspace("unused-sources");
 }
 
 /// A document outside any workspace gets every check that needs no

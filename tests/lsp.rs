@@ -636,6 +636,39 @@ fn registry_problems_are_published_on_the_registry_file() {
     assert!(diags.iter().all(|d| d.source == "scholia"));
 }
 
+/// `unused-bibliography-entry`, turned on in scholia.toml, follows typing:
+/// citing the spare entry in an open document clears it on the bibliography
+/// file (not open), and deleting the citation brings it back.
+#[test]
+fn an_unused_bibliography_entry_follows_the_citations_typed() {
+    let dir = TempDir::new("unused-bib");
+    std::fs::write(
+        dir.join("scholia.toml"),
+        "bibliography = [\"sources.json\"]\n\n[lint]\nunused-bibliography-entry = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sources.json"),
+        "[\n  { \"id\": \"used\", \"title\": \"Used\" },\n  { \"id\": \"spare\", \"title\": \"Spare\" }\n]\n",
+    )
+    .unwrap();
+    let path = dir.join("doc.scholia");
+    std::fs::write(&path, "+++\ntitle = \"T\"\n+++\n\nCites [@used].\n").unwrap();
+    let sources = uri_of(&dir.join("sources.json"));
+    let mut client = Client::start(Some(&dir.path), None);
+    client.open_file(&path);
+    let spare = vec![d("unused-bibliography-entry", range(2, 11, 2, 16), WARNING)];
+    client.wait_diagnostics(&sources, |ds| keys(ds) == spare);
+
+    let mark = client.published(&sources);
+    client.change(&path, 2, &[Change::insert(pos(4, 13), " and [@spare]")]);
+    client.wait_diagnostics_after(&sources, mark, |ds| ds.is_empty());
+
+    let mark = client.published(&sources);
+    client.change(&path, 3, &[Change::delete(range(4, 13, 4, 26))]);
+    client.wait_diagnostics_after(&sources, mark, |ds| keys(ds) == spare);
+}
+
 // ---------------------------------------------------------------------------
 // position encodings
 // ---------------------------------------------------------------------------

@@ -231,20 +231,6 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf], excerpts: bool) -> (usi
     checked.sort_by(|a, b| a.path.cmp(&b.path));
 
     let mut reports = Vec::new();
-    // Problems in scholia.toml, the registry and the bibliography, when
-    // they lie under the paths asked for (like documents).
-    for (path, file) in &ws.aux {
-        if !file.diagnostics.is_empty() && is_under(path, targets) {
-            reports.push(Report::new(
-                path.clone(),
-                &file.text,
-                &file.line_index,
-                file.diagnostics.clone(),
-                &lints,
-                excerpts,
-            ));
-        }
-    }
     let documents = checked
         .iter()
         .filter(|c| is_under(&c.path, targets))
@@ -257,6 +243,21 @@ fn check_group(root: Option<&Path>, targets: &[PathBuf], excerpts: bool) -> (usi
         translations.extend(c.translation);
     }
     ws.set_docs(summaries);
+    // Problems in scholia.toml, the registry and the bibliography, when
+    // they lie under the paths asked for (like documents); with every
+    // document indexed, so `unused-bibliography-entry` sees all citations.
+    for (path, file) in &ws.aux {
+        if is_under(path, targets) {
+            reports.push(Report::new(
+                path.clone(),
+                &file.text,
+                &file.line_index,
+                diagnostics::aux_diagnostics(&ws, path, true),
+                &lints,
+                excerpts,
+            ));
+        }
+    }
     // Pass 2, in parallel: translations against their originals.
     let ws = &ws;
     reports.par_extend(translations.into_par_iter().map(|(doc, mut diagnostics)| {

@@ -57,6 +57,9 @@ pub fn description(code: Code) -> &'static str {
         Code::Bibliography => {
             "A bibliography file is invalid: bad JSON or BibTeX, a duplicate key, an item without id."
         }
+        Code::UnusedBibliographyEntry => {
+            "A bibliography entry is cited by no document of the workspace (off unless [lint] turns it on)."
+        }
         Code::Config => {
             "scholia.toml is invalid: bad TOML, a path outside the root or naming nothing, an unknown key or code."
         }

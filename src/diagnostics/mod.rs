@@ -1,11 +1,13 @@
 //! Every check of SPEC §5. The CLI and the server call the same functions.
 
+mod aux;
 mod checks;
 mod describe;
 mod locators;
 mod resolved;
 mod variants;
 
+pub use aux::{aux_diagnostics, unused_entries};
 pub use checks::{check, check_local, check_translation, finish, finish_with, plain_names};
 pub use describe::description;
 pub use locators::{is_archival, line_label};

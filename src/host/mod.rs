@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use ropey::Rope;
 
-use crate::base::{Diagnostic, Lints};
+use crate::base::{Code, Diagnostic, Level, Lints};
 use crate::diagnostics;
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
@@ -127,6 +127,9 @@ pub struct Host {
     /// an index is finished: requests waiting for their workspace look
     /// again.
     pub loads: tokio::sync::watch::Sender<u64>,
+    /// The last `change_file` of a document changed the keys it cites: the
+    /// bibliography files' `unused-bibliography-entry` may have changed.
+    pub cites_changed: bool,
 }
 
 /// A workspace load under way off the lock. Its root has no entry in
@@ -499,7 +502,10 @@ impl Host {
                 let summary = DocSummary::of(&doc);
                 file.doc = Some(doc);
                 if let Some(ws) = self.workspace_of_mut(path) {
+                    let before = ws.docs.get(path).map(|s| &s.cite_keys);
+                    let changed = before != Some(&summary.cite_keys);
                     ws.set_doc(path.to_path_buf(), summary);
+                    self.cites_changed = changed;
                 }
             }
             None if analysed_before => {
@@ -529,6 +535,12 @@ impl Host {
                 .filter(|p| self.open.contains_key(*p))
                 .filter_map(|p| self.diagnostics_of(p)),
         );
+        let unused_on = ws.config.lints.level(Code::UnusedBibliographyEntry) != Level::Off;
+        if self.cites_changed && unused_on && ws.has_root() {
+            for file in &ws.bibliography_files {
+                list.extend(self.aux_diagnostics(ws, file));
+            }
+        }
         list
     }
 
@@ -666,7 +678,7 @@ impl Host {
             },
             None => {
                 let aux = ws.aux.get(path)?;
-                let mut list = aux.diagnostics.clone();
+                let mut list = diagnostics::aux_diagnostics(ws, path, !self.is_incomplete(path));
                 diagnostics::finish(&mut list, ws);
                 Report::Found {
                     text: &aux.text,
@@ -679,6 +691,30 @@ impl Host {
             path: Cow::Borrowed(path),
             version: Some(file.version),
             report,
+        })
+    }
+
+    /// The diagnostics of a registry, bibliography or config file of `ws`
+    /// that is not open in the editor (an open one has `diagnostics_of`).
+    fn aux_diagnostics<'a>(
+        &'a self,
+        ws: &'a Workspace,
+        path: &'a Path,
+    ) -> Option<FileDiagnostics<'a>> {
+        if self.open.contains_key(path) {
+            return self.diagnostics_of(path);
+        }
+        let aux = ws.aux.get(path)?;
+        let mut list = diagnostics::aux_diagnostics(ws, path, !self.is_incomplete(path));
+        diagnostics::finish(&mut list, ws);
+        Some(FileDiagnostics {
+            path: Cow::Borrowed(path),
+            version: None,
+            report: Report::Found {
+                text: &aux.text,
+                index: &aux.line_index,
+                list,
+            },
         })
     }
 
@@ -709,21 +745,8 @@ impl Host {
             .filter_map(|p| self.diagnostics_of(p))
             .collect();
         for ws in self.workspaces.values() {
-            for (path, aux) in &ws.aux {
-                if self.open.contains_key(path) {
-                    continue;
-                }
-                let mut list = aux.diagnostics.clone();
-                diagnostics::finish(&mut list, ws);
-                out.push(FileDiagnostics {
-                    path: Cow::Borrowed(path),
-                    version: None,
-                    report: Report::Found {
-                        text: &aux.text,
-                        index: &aux.line_index,
-                        list,
-                    },
-                });
+            for path in ws.aux.keys().filter(|p| !self.open.contains_key(*p)) {
+                out.extend(self.aux_diagnostics(ws, path));
             }
         }
         out

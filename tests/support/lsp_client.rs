@@ -681,7 +681,7 @@ impl Client {
     /// The newest notification `method` whose params satisfy `pred`: one
     /// already received, or the first such to arrive within `TIMEOUT`.
     pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        self.wait_indexed(method, None, pred)
+        self.wait_indexed(method, None, 0, pred)
     }
 
     /// Like `wait_notification`, looking only at notifications `method`
@@ -691,6 +691,7 @@ impl Client {
         &mut self,
         method: &str,
         uri: Option<&str>,
+        from: usize,
         pred: impl Fn(&Value) -> bool,
     ) -> Value {
         self.drain();
@@ -704,13 +705,13 @@ impl Client {
                 .find(|p| pred(p))
                 .cloned()
         };
-        if let Some(found) = matching(self, 0) {
+        if let Some(found) = matching(self, from) {
             return found;
         }
         let deadline = Instant::now() + TIMEOUT;
         let stderr_before = self.stderr_acknowledged;
         loop {
-            let seen = self.index.get(&key).map_or(0, Vec::len);
+            let seen = self.index.get(&key).map_or(0, Vec::len).max(from);
             // Wait in short slices: a panic in the server (caught there,
             // so the process lives on) means the notification never comes.
             let slice = deadline.min(Instant::now() + Duration::from_millis(100));
@@ -750,7 +751,7 @@ impl Client {
     /// The newest diagnostics published for `uri` (for `version`, when
     /// given), waiting for the first if none has arrived yet.
     pub fn diagnostics_for(&mut self, uri: &str, version: Option<i32>) -> Vec<Diag> {
-        let params = self.wait_indexed(PUBLISH, Some(uri), |p| {
+        let params = self.wait_indexed(PUBLISH, Some(uri), 0, |p| {
             version.is_none_or(|v| p["version"].as_i64() == Some(v as i64))
         });
         diags_of(&params)
@@ -760,7 +761,27 @@ impl Client {
     /// waiting up to `TIMEOUT` for them: for results that settle once the
     /// background index is built.
     pub fn wait_diagnostics(&mut self, uri: &str, pred: impl Fn(&[Diag]) -> bool) -> Vec<Diag> {
-        let params = self.wait_indexed(PUBLISH, Some(uri), |p| pred(&diags_of(p)));
+        let params = self.wait_indexed(PUBLISH, Some(uri), 0, |p| pred(&diags_of(p)));
+        diags_of(&params)
+    }
+
+    /// How many diagnostics notifications have arrived for `uri` so far (a
+    /// mark for `wait_diagnostics_after`).
+    pub fn published(&mut self, uri: &str) -> usize {
+        self.drain();
+        let key = (PUBLISH.to_string(), Some(uri.to_string()));
+        self.index.get(&key).map_or(0, Vec::len)
+    }
+
+    /// Like `wait_diagnostics`, among only the notifications for `uri`
+    /// that arrived after the first `mark` (`published`).
+    pub fn wait_diagnostics_after(
+        &mut self,
+        uri: &str,
+        mark: usize,
+        pred: impl Fn(&[Diag]) -> bool,
+    ) -> Vec<Diag> {
+        let params = self.wait_indexed(PUBLISH, Some(uri), mark, |p| pred(&diags_of(p)));
         diags_of(&params)
     }
 

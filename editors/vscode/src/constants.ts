@@ -34,6 +34,9 @@ export const LINT_CODES = [
   "registry",
   "alias-conflict",
   "bibliography",
+  "unused-bibliography-entry",
+  "duplicate-authority",
+  "missing-authority",
 ] as const;
 
 export type LintCode = (typeof LINT_CODES)[number];
