@@ -402,3 +402,92 @@ fn many_entries() {
         "B4321 (1921)."
     );
 }
+
+/// A locator with numbers is filled into its entry's template for the
+/// locator's shape (`Bibliography::cite`): the answer must be the one
+/// hayagriva gives for that very locator, in every style, and a style that
+/// does more with a number than print it (ordinals, roman numerals) must
+/// fall back to rendering each locator.
+#[test]
+fn templates_give_what_hayagriva_gives() {
+    use scholia::workspace::bibliography::render::CitationsConfig;
+    let files = fixtures(&["sources.json", "sources.bib"]);
+    let dir = std::env::temp_dir().join(format!("scholia-templates-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("ordinal.csl"),
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbib/csl" class="note" version="1.0">
+  <info><title>Ordinal locators</title><id>ordinal-test</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/><text value=" "/><number variable="locator" form="ordinal"/><text value=" / "/><number variable="locator" form="roman"/><text value=" / "/><label variable="locator" form="short"/></layout></citation>
+</style>"#,
+    )
+    .unwrap();
+    let mut styles = vec![CitationStyle::default()];
+    for name in [
+        "apa",
+        "modern-language-association",
+        "ieee",
+        "chicago-author-date",
+        "ordinal.csl",
+    ] {
+        let config = CitationsConfig {
+            style: Some((name.to_string(), 0..1)),
+            locale: None,
+        };
+        let (style, problems) = CitationStyle::resolve(&config, &dir);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        styles.push(style);
+    }
+    let locators = [
+        "5",
+        "12",
+        "21",
+        "97-103",
+        "ll. 97-103",
+        "l. 1",
+        "pp. 5–7",
+        "p. 2",
+        "pp. 289",
+        "fols. 3, 7",
+        "f. 128",
+        "ll. 13",
+        "101-109",
+        "321-28",
+        "7-7",
+        "007",
+        "§ 4",
+        "2nd",
+        "5 & 9",
+        "12a",
+        "xii",
+        "ch. 3",
+        "p. 1000001",
+        "vol. 2, p. 10",
+        "130-131",
+        "1, 2, 3, 4, 5",
+    ];
+    let mut compared = 0;
+    for style in &styles {
+        // A fresh bibliography per style: its templates start empty, and
+        // each locator is asked twice (the second from the template).
+        let (bibliography, _) = Bibliography::load(&files);
+        for entry in &bibliography.entries {
+            for locator in locators {
+                for _ in 0..2 {
+                    let got = bibliography.cite(style, entry, Some(locator));
+                    let want = style.render(entry, locator);
+                    assert_eq!(&*got, want, "{} {} {locator:?}", style.name, entry.key);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+    // The ordinal style really writes what the template cannot fill.
+    let (bibliography, _) = Bibliography::load(&files);
+    let entry = bibliography.get("zhou-wengao-7").unwrap();
+    let text = bibliography.cite(&styles[5], entry, Some("21"));
+    assert!(text.contains("21st") && text.contains("xxi"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -128,10 +128,21 @@ pub fn run(args: &ExportArgs) -> i32 {
         );
         return FAILED;
     }
-    let results: Vec<Result<Vec<String>, String>> = jobs
-        .par_iter()
-        .map(|job| export_one(job, &ws, &args.out))
-        .collect();
+    // The register's formatted references are rendered meanwhile, on
+    // whichever core is free (hayagriva's rendering is most of the
+    // register's time).
+    let (results, ()) = rayon::join(
+        || -> Vec<Result<Vec<String>, String>> {
+            jobs.par_iter()
+                .map(|job| export_one(job, &ws, &args.out))
+                .collect()
+        },
+        || {
+            ws.bibliography.entries.par_iter().for_each(|b| {
+                ws.cite(b, None);
+            })
+        },
+    );
     let mut code = OK;
     let mut stderr = std::io::stderr().lock();
     for r in results {

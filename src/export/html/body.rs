@@ -707,6 +707,7 @@ pub(crate) fn document_page(site: &Site<'_>, i: usize, doc: &Document) -> (Strin
     (
         page.finish(),
         DocOut {
+            mention_count: mentions.len(),
             mentions,
             cites,
             words,

@@ -18,6 +18,7 @@ mod body;
 mod markup;
 mod pages;
 mod search;
+mod spill;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +56,9 @@ pub(crate) struct DocOut {
     pub cites: Vec<String>,
     /// Distinct lower-cased words of the text, for search.
     pub words: Vec<String>,
+    /// How many mentions `mentions` had (it is emptied once they are
+    /// kept on disk, `spill.rs`).
+    pub mention_count: usize,
 }
 
 /// Everything the pages share.
@@ -254,21 +258,38 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<Built, String> {
     write_file(out.join("assets/site.css"), pages::CSS)?;
     write_file(out.join("assets/site.js"), pages::JS)?;
 
-    // Pass 2: document pages, written as they are made.
-    let outs: Vec<Result<DocOut, String>> = (0..site.docs.len())
-        .into_par_iter()
-        .map(|i| {
-            let Some(doc) = read_doc(&site.docs[i].path) else {
-                return Ok(DocOut::default());
-            };
-            let (html, made) = body::document_page(&site, i, &doc);
-            write_file(out.join(&site.docs[i].page), &html)?;
-            Ok(made)
-        })
-        .collect();
+    // Pass 2: document pages, written as they are made; what the entity
+    // pages and the search index need goes to disk (`spill.rs`). The
+    // bibliography's references are rendered meanwhile, for its page.
+    let spill = spill::Spill::new(out.join(format!(".scholia-build-{}", std::process::id())))?;
+    let (outs, ()) = rayon::join(
+        || -> Vec<Result<DocOut, String>> {
+            (0..site.docs.len())
+                .into_par_iter()
+                .map(|i| {
+                    let Some(doc) = read_doc(&site.docs[i].path) else {
+                        return Ok(DocOut::default());
+                    };
+                    let (html, mut made) = body::document_page(&site, i, &doc);
+                    write_file(out.join(&site.docs[i].page), &html)?;
+                    spill.add_mentions(i, &made.mentions)?;
+                    spill.add_words(i, &made.words)?;
+                    made.mentions = Vec::new();
+                    made.words = Vec::new();
+                    Ok(made)
+                })
+                .collect()
+        },
+        || {
+            ws.bibliography.entries.par_iter().for_each(|e| {
+                ws.cite(e, None);
+            })
+        },
+    );
     let outs: Vec<DocOut> = outs.into_iter().collect::<Result<_, _>>()?;
+    spill.flush()?;
 
-    let written = pages::indexes(&site, &outs, &out)?;
+    let written = pages::indexes(&site, &outs, &spill, &out)?;
     Ok(Built {
         documents: site.docs.len(),
         entities: ws.registry.entities.len(),

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::body::kind_class;
 use super::markup::{Page, Section, esc, esc_into, frag, safe_url};
+use super::spill::{MENTION_BUCKETS, Spill};
 use super::{DocOut, Site, write_file};
 use crate::workspace::{Entity, Kind};
 
@@ -31,39 +32,54 @@ pub const RESERVED: [&str; 8] = [
 /// One mention on an entity page: (document, anchor, context HTML).
 type Found<'a> = (usize, &'a str, &'a str);
 
-/// Writes every page but the documents'; returns how many.
-pub(crate) fn indexes(site: &Site<'_>, outs: &[DocOut], out: &Path) -> Result<usize, String> {
+/// Writes every page but the documents'; returns how many. Entity pages
+/// are made bucket by bucket from the mentions kept on disk, in parallel.
+pub(crate) fn indexes(
+    site: &Site<'_>,
+    outs: &[DocOut],
+    spill: &Spill,
+    out: &Path,
+) -> Result<usize, String> {
     let n = site.ws.registry.entities.len();
-    let mut found: Vec<Vec<Found<'_>>> = vec![Vec::new(); n];
-    for (d, o) in outs.iter().enumerate() {
-        for (e, anchor, ctx) in &o.mentions {
-            if let Some(list) = found.get_mut(*e) {
-                list.push((d, anchor, ctx));
-            }
-        }
-    }
-    let counts: Vec<(usize, usize)> = found
-        .iter()
-        .map(|list| {
-            let mut docs = 0;
-            let mut last = usize::MAX;
-            for &(d, _, _) in list {
-                if d != last {
-                    docs += 1;
-                    last = d;
+    let buckets: Vec<Vec<(usize, (usize, usize))>> = (0..MENTION_BUCKETS)
+        .into_par_iter()
+        .map(|b| -> Result<Vec<(usize, (usize, usize))>, String> {
+            let records = spill.mentions(b)?;
+            let mut counts = Vec::new();
+            let mut k = 0;
+            for e in (b..n).step_by(MENTION_BUCKETS) {
+                let start = k;
+                while k < records.len() && records[k].0 == e {
+                    k += 1;
                 }
+                let anchors: Vec<String> = records[start..k]
+                    .iter()
+                    .map(|r| format!("m{}", r.2))
+                    .collect();
+                let list: Vec<Found<'_>> = records[start..k]
+                    .iter()
+                    .zip(&anchors)
+                    .map(|(r, a)| (r.1, a.as_str(), r.3.as_str()))
+                    .collect();
+                let mut docs = 0;
+                let mut last = usize::MAX;
+                for &(d, _, _) in &list {
+                    if d != last {
+                        docs += 1;
+                        last = d;
+                    }
+                }
+                counts.push((e, (list.len(), docs)));
+                let page = entity_page(site, e, &list);
+                write_file(out.join(site.entity_page(e)), &page)?;
             }
-            (list.len(), docs)
+            Ok(counts)
         })
-        .collect();
-    found
-        .par_iter()
-        .enumerate()
-        .map(|(e, list)| {
-            let page = entity_page(site, e, list);
-            write_file(out.join(site.entity_page(e)), &page)
-        })
-        .collect::<Result<Vec<()>, String>>()?;
+        .collect::<Result<_, String>>()?;
+    let mut counts = vec![(0, 0); n];
+    for (e, c) in buckets.into_iter().flatten() {
+        counts[e] = c;
+    }
     for (kind, file, title, section) in [
         (Kind::Person, "people.html", "People", Section::People),
         (Kind::Place, "places.html", "Places", Section::Places),
@@ -82,10 +98,7 @@ pub(crate) fn indexes(site: &Site<'_>, outs: &[DocOut], out: &Path) -> Result<us
     write_file(out.join("documents.html"), &documents(site))?;
     write_file(out.join("bibliography.html"), &bibliography(site, outs))?;
     write_file(out.join("search.html"), &search_page(site))?;
-    write_file(
-        out.join("assets/search-index.js"),
-        &super::search::index_js(site, outs),
-    )?;
+    super::search::write(site, spill, out)?;
     write_file(out.join("index.html"), &home(site, outs))?;
     Ok(n + 7)
 }
@@ -500,7 +513,7 @@ fn home(site: &Site<'_>, outs: &[DocOut]) -> String {
             .filter(|e| e.kind == k)
             .count()
     };
-    let mentions: usize = outs.iter().map(|o| o.mentions.len()).sum();
+    let mentions: usize = outs.iter().map(|o| o.mention_count).sum();
     let _ = writeln!(
         page.out,
         "<p class=\"lead\">A reading edition of {} with {} of {} people, {} places and {} organizations, \

@@ -42,6 +42,10 @@ pub struct BibEntry {
 /// Rendered references kept: (style id, entry index, locator) → text.
 type Cache = HashMap<(u64, usize, Box<str>), Arc<str>>;
 
+/// Templates of references by (style id, entry index, locator shape);
+/// `None` where the style's numbers cannot be filled in.
+type Templates = HashMap<(u64, usize, Box<str>), Option<Arc<render::Template>>>;
+
 /// More than this many rendered references and the cache starts afresh.
 const CACHE_LIMIT: usize = 50_000;
 
@@ -51,6 +55,7 @@ pub struct Bibliography {
     /// key → index.
     by_key: HashMap<String, usize>,
     cache: Mutex<Cache>,
+    templates: Mutex<Templates>,
 }
 
 impl Bibliography {
@@ -105,6 +110,7 @@ impl Bibliography {
             entries,
             by_key,
             cache: Mutex::default(),
+            templates: Mutex::default(),
         }
     }
 
@@ -139,6 +145,27 @@ impl Bibliography {
         if let Some(text) = self.lock().get(&key) {
             return text.clone();
         }
+        // A locator with numbers: the entry's template for its shape,
+        // rendered once (an archive cites one source at many pages).
+        if let Some(shape) = render::LocatorShape::of(locator) {
+            let tkey = (style.id(), index, shape.key());
+            let known = self.lock_templates().get(&tkey).cloned();
+            let template = match known {
+                Some(t) => t,
+                None => {
+                    let t = style.template(entry, &shape).map(Arc::new);
+                    let mut templates = self.lock_templates();
+                    if templates.len() >= CACHE_LIMIT {
+                        templates.clear();
+                    }
+                    templates.insert(tkey, t.clone());
+                    t
+                }
+            };
+            if let Some(t) = template {
+                return t.fill(shape.numbers()).into();
+            }
+        }
         // Rendered without the lock: other requests read the cache meanwhile.
         let text: Arc<str> = style.render(entry, locator).into();
         let mut cache = self.lock();
@@ -151,6 +178,10 @@ impl Bibliography {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_templates(&self) -> std::sync::MutexGuard<'_, Templates> {
+        self.templates.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

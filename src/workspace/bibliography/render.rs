@@ -39,8 +39,12 @@ macro_rules! render_entry {
             locales,
             Some(1),
         ));
+        let note = style.settings.class == StyleClass::Note;
+        // A note style's answer is the note alone: its bibliography entry
+        // (a third of the work) is not rendered.
+        let finish_style = if note { $self.notes_only() } else { style };
         let rendered = driver.finish(BibliographyRequest::new(
-            style,
+            finish_style,
             $self.locale.clone(),
             locales,
         ));
@@ -54,7 +58,6 @@ macro_rules! render_entry {
             .and_then(|b| b.items.into_iter().next())
             .map(|item| plain(&item.content))
             .unwrap_or_default();
-        let note = style.settings.class == StyleClass::Note;
         match (note, reference.is_empty(), locator.is_some()) {
             (true, _, _) | (false, true, _) => cite,
             (false, false, false) => reference,
@@ -78,6 +81,8 @@ pub struct CitationStyle {
     source: StyleSource,
     locale: Option<LocaleCode>,
     decoded: OnceLock<IndependentStyle>,
+    /// The style without its bibliography, for a note style's notes.
+    notes_only: OnceLock<IndependentStyle>,
 }
 
 #[derive(Debug)]
@@ -114,6 +119,7 @@ impl CitationStyle {
             source: StyleSource::Bundled(style),
             locale,
             decoded: OnceLock::new(),
+            notes_only: OnceLock::new(),
         }
     }
 
@@ -171,6 +177,7 @@ impl CitationStyle {
                     source: style,
                     locale: locale.clone(),
                     decoded: OnceLock::new(),
+                    notes_only: OnceLock::new(),
                 }),
                 Err(message) => {
                     fail(format!(
@@ -202,6 +209,14 @@ impl CitationStyle {
                     style
                 }
             },
+        })
+    }
+
+    fn notes_only(&self) -> &IndependentStyle {
+        self.notes_only.get_or_init(|| {
+            let mut style = self.style().clone();
+            style.bibliography = None;
+            style
         })
     }
 
@@ -310,6 +325,143 @@ fn read_csl(root: &Path, name: &str) -> Result<StyleSource, String> {
     }
 }
 
+/// A locator's shape: its text with each plain number (one to six ASCII
+/// digits, no leading zero) taken out, e.g. `pp. 12-19` → `pp. _-_`. Two
+/// locators of one shape render alike but for those numbers (hayagriva
+/// prints a locator's numbers as written and decides its label from its
+/// delimiters), so a shape is rendered once per entry (`Template`) and
+/// every locator of that shape is filled in. A range must be written low
+/// to high (a style may treat `19-12` otherwise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatorShape<'a> {
+    /// The text around the numbers: one more piece than numbers.
+    pieces: Vec<&'a str>,
+    numbers: Vec<&'a str>,
+}
+
+/// At most this many numbers in a locator with a shape.
+const MAX_NUMBERS: usize = 4;
+
+impl<'a> LocatorShape<'a> {
+    pub fn of(locator: &'a str) -> Option<LocatorShape<'a>> {
+        let bytes = locator.as_bytes();
+        let (mut pieces, mut numbers) = (Vec::new(), Vec::new());
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            // ASCII digits never sit inside a multi-byte character.
+            if bytes[i] != b'0' && j - i <= 6 {
+                pieces.push(&locator[start..i]);
+                numbers.push(&locator[i..j]);
+                start = j;
+            }
+            i = j;
+        }
+        pieces.push(&locator[start..]);
+        if numbers.is_empty() || numbers.len() > MAX_NUMBERS || locator.contains('\0') {
+            return None;
+        }
+        for k in 1..numbers.len() {
+            if matches!(pieces[k].trim(), "-" | "–" | "—" | "--") {
+                let a: u32 = numbers[k - 1].parse().ok()?;
+                let b: u32 = numbers[k].parse().ok()?;
+                if a >= b {
+                    return None;
+                }
+            }
+        }
+        Some(LocatorShape { pieces, numbers })
+    }
+
+    /// The shape as a key: the pieces joined by NUL.
+    pub fn key(&self) -> Box<str> {
+        self.pieces.join("\0").into()
+    }
+
+    pub fn numbers(&self) -> &[&'a str] {
+        &self.numbers
+    }
+}
+
+/// The number standing for the `k`th number of a shape while its template
+/// is rendered: seven digits, increasing, so a range stays a range.
+fn sentinel(k: usize) -> String {
+    (1_000_001 + 2 * k).to_string()
+}
+
+/// A reference rendered for a locator shape, cut where its numbers go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Box<str>>,
+}
+
+impl Template {
+    /// The reference with these numbers (as many as the shape has).
+    pub fn fill(&self, numbers: &[&str]) -> String {
+        let mut out = String::with_capacity(
+            self.pieces.iter().map(|p| p.len()).sum::<usize>() + 8 * numbers.len(),
+        );
+        for (k, piece) in self.pieces.iter().enumerate() {
+            out.push_str(piece);
+            if let Some(n) = numbers.get(k) {
+                out.push_str(n);
+            }
+        }
+        out
+    }
+}
+
+impl CitationStyle {
+    /// The template of `entry` for locators of `shape`: the entry rendered
+    /// with sentinel numbers, cut at them. `None` when the style does more
+    /// with a number than print it as written (an ordinal suffix, roman
+    /// numerals, a shortened range) or when a sentinel is not found exactly
+    /// once: such locators are rendered one by one.
+    pub fn template(&self, entry: &BibEntry, shape: &LocatorShape<'_>) -> Option<Template> {
+        let sentinels: Vec<String> = (0..shape.numbers.len()).map(sentinel).collect();
+        let mut locator = String::new();
+        for (k, piece) in shape.pieces.iter().enumerate() {
+            locator.push_str(piece);
+            if let Some(s) = sentinels.get(k) {
+                locator.push_str(s);
+            }
+        }
+        let text = self.render(entry, &locator);
+        let mut pieces = Vec::with_capacity(sentinels.len() + 1);
+        let mut rest = text.as_str();
+        for (k, s) in sentinels.iter().enumerate() {
+            if text.matches(s.as_str()).count() != 1 {
+                return None;
+            }
+            let at = rest.find(s.as_str())?;
+            let (before, after) = (&rest[..at], &rest[at + s.len()..]);
+            if before.ends_with(|c: char| c.is_numeric()) {
+                return None;
+            }
+            // What follows the number in the locator may follow it here;
+            // any other letter or digit is the style's (`1st`, `2nd`).
+            let next = shape.pieces[k + 1].chars().next();
+            if let Some(c) = after.chars().next()
+                && c.is_alphanumeric()
+                && Some(c) != next
+            {
+                return None;
+            }
+            pieces.push(before.into());
+            rest = after;
+        }
+        pieces.push(rest.into());
+        Some(Template { pieces })
+    }
+}
+
 /// Locator labels as written in citations, with the CSL locator they name
 /// (longest first where one is a prefix of another).
 const LABELS: &[(&str, Locator)] = &[
@@ -409,6 +561,26 @@ mod tests {
         assert_eq!(parse("partly"), Some((Locator::Custom, "partly")));
         assert_eq!(parse("d. 343"), Some((Locator::Custom, "d. 343")));
         assert_eq!(parse("  "), None);
+    }
+
+    #[test]
+    fn locator_shapes() {
+        let shape =
+            |s| LocatorShape::of(s).map(|sh| (sh.key().replace('\0', "_"), sh.numbers().to_vec()));
+        assert_eq!(
+            shape("pp. 12-19"),
+            Some(("pp. _-_".into(), vec!["12", "19"]))
+        );
+        assert_eq!(shape("f. 128"), Some(("f. _".into(), vec!["128"])));
+        assert_eq!(shape("430."), Some(("_.".into(), vec!["430"])));
+        // Leading zeros and long numbers stay in the shape.
+        assert_eq!(shape("007, 5"), Some(("007, _".into(), vec!["5"])));
+        assert_eq!(shape("p. 1000001"), None);
+        // A range written high to low, or no number: rendered one by one.
+        assert_eq!(shape("321-28"), None);
+        assert_eq!(shape("7-7"), None);
+        assert_eq!(shape("xii"), None);
+        assert_eq!(shape("1, 2, 3, 4, 5"), None);
     }
 
     #[test]

@@ -12,11 +12,53 @@
     say("Type a name, a title or a word in the search box.");
     return;
   }
-  var script = document.createElement("script");
-  script.src = "assets/search-index.js";
-  script.onload = function () { show(search(window.scholiaIndex, query)); };
-  script.onerror = function () { say("The search index could not be loaded."); };
-  document.head.appendChild(script);
+  load("assets/search-index.js", function (ok) {
+    if (!ok || !window.scholiaIndex) {
+      say("The search index could not be loaded.");
+      return;
+    }
+    var index = window.scholiaIndex;
+    // The shards of the words typed: a word's first two characters, or
+    // every shard starting with a one-character word.
+    var qs = words(query);
+    var needed = Object.keys(index.shards || {}).filter(function (k) {
+      return qs.some(function (q) {
+        var chars = Array.from(q);
+        return chars.length >= 2 ? k === chars.slice(0, 2).join("") : k.indexOf(q) === 0;
+      });
+    });
+    var waiting = needed.length;
+    var failed = false;
+    var done = function () {
+      if (failed) {
+        say("The search index could not be loaded.");
+        return;
+      }
+      var all = window.scholiaShards || {};
+      index.words = {};
+      needed.forEach(function (k) {
+        var shard = all[k] || {};
+        Object.keys(shard).forEach(function (w) { index.words[w] = shard[w]; });
+      });
+      show(search(index, query));
+    };
+    if (!waiting) done();
+    needed.forEach(function (k) {
+      load(index.shards[k], function (ok) {
+        if (!ok) failed = true;
+        waiting -= 1;
+        if (!waiting) done();
+      });
+    });
+  });
+
+  function load(src, then) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = function () { then(true); };
+    script.onerror = function () { then(false); };
+    document.head.appendChild(script);
+  }
 
   function say(text) {
     results.textContent = "";
