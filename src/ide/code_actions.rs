@@ -30,7 +30,6 @@
 //!   display text, or an untagged name, is an alias or variant spelling.
 
 use std::ops::Range;
-use std::path::PathBuf;
 
 use super::renumber::{self, NoRenumbering};
 use crate::base::Code;
@@ -38,13 +37,7 @@ use crate::syntax::model::Mention;
 use crate::workspace::registry::{Kind as EntityKind, NameMatch, is_valid_id};
 use crate::workspace::{Document, Resolution, Workspace};
 
-/// Edits of one file: byte ranges of its current text and their new text,
-/// sorted by start and non-overlapping.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEdit {
-    pub path: PathBuf,
-    pub edits: Vec<(Range<usize>, String)>,
-}
+pub use super::FileEdit;
 
 /// What sort of action (the LSP `CodeActionKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -222,15 +215,7 @@ fn locator_fixes(doc: &Document, ws: &Workspace, hints: &Hints<'_>, out: &mut Ve
 // Text helpers
 // ---------------------------------------------------------------------------
 
-/// The line ending a text uses: that of its first line break (`\n` when it
-/// has none).
-pub fn line_ending(text: &str) -> &'static str {
-    match text.find(['\n', '\r']) {
-        Some(i) if text[i..].starts_with("\r\n") => "\r\n",
-        Some(i) if text[i..].starts_with('\r') => "\r",
-        _ => "\n",
-    }
-}
+pub use crate::text::line_ending;
 
 /// The length of the line break that ends `text`, 0 when none.
 fn trailing_break(text: &str) -> usize {

@@ -19,7 +19,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::code_actions::FileEdit;
+use super::FileEdit;
 use super::rename::mention_edits;
 use crate::workspace::authority::{Duplicate, duplicates};
 use crate::workspace::registry::{Entity, Field, entry_fields};
@@ -98,7 +98,7 @@ fn merge_edits<'a>(
     if keep_fields.is_empty() || drop_fields.is_empty() {
         return None;
     }
-    let eol = super::code_actions::line_ending(keep_text);
+    let eol = crate::text::line_ending(keep_text);
     let mut registry_edits: Vec<(std::path::PathBuf, Range<usize>, String)> = Vec::new();
 
     // Names: the later entry's name and aliases, as aliases.

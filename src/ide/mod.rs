@@ -45,6 +45,15 @@ impl Location {
     }
 }
 
+/// Edits of one file: byte ranges of its current text and their new text,
+/// sorted by start and non-overlapping (code actions, the merge of two
+/// registry entries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdit {
+    pub path: PathBuf,
+    pub edits: Vec<(Range<usize>, String)>,
+}
+
 /// A text edit in some file; `span` as in `Location`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
