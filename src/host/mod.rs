@@ -431,6 +431,40 @@ impl Host {
         ))))
     }
 
+    /// "Tag every untagged `name` in the workspace": the documents of the
+    /// workspace of `path` (open ones as the editor holds them, the others
+    /// read from disk) where `name` stands untagged for the entry `id`,
+    /// each with the edits that tag it (`import::tag::workspace_edits`), in
+    /// path order. Refused while the workspace's index is incomplete (a
+    /// document not indexed yet would be missed) and when `id` no longer
+    /// names an entry.
+    pub fn tag_everywhere(
+        &self,
+        path: &Path,
+        name: &str,
+        id: &str,
+    ) -> Result<Vec<(DocRef<'_>, crate::import::tag::Edits)>, String> {
+        if self.is_incomplete(path) {
+            return Err(crate::import::tag::INDEXING.to_string());
+        }
+        let ws = self.workspace_of(path);
+        if !ws.has_root() {
+            return Err("this document is in no workspace".into());
+        }
+        let entity = ws
+            .registry
+            .index_of(id)
+            .ok_or_else(|| format!("`{id}` is no longer a registry id"))?;
+        let paths: Vec<PathBuf> = ws.docs.keys().cloned().collect();
+        Ok(crate::import::tag::workspace_edits(
+            ws,
+            &paths,
+            name,
+            entity,
+            |p| self.document(p),
+        ))
+    }
+
     pub fn open_file(&mut self, path: PathBuf, version: i32, text: String) {
         let doc = (is_document(&path) && text.len() <= MAX_ANALYZED)
             .then(|| Document::scan(path.clone(), text.clone()));

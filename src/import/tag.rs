@@ -1,9 +1,12 @@
 //! Tagging: every unambiguous registry name or alias in running text
 //! becomes a mention. Shared by `scholia import --tag` (each line of the new
 //! document, `tag_line`) and `scholia tag` (the untagged names of existing
-//! documents, as `untagged-mention` finds them: `document_edits`).
+//! documents, as `untagged-mention` finds them: `document_edits`), and the
+//! server's "Tag every untagged `Name` in the workspace" (`workspace_edits`
+//! over the documents the host gathers, open or closed).
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use crate::workspace::{Document, Registry, Resolution, Workspace};
 
@@ -69,6 +72,35 @@ pub fn document_edits(
     only: Option<&str>,
 ) -> Vec<(Range<usize>, String)> {
     let only = only.map(|o| crate::workspace::names::fold(o).into_owned());
+    edits_where(doc, ws, |written, _| {
+        only.as_deref()
+            .is_none_or(|o| crate::workspace::names::fold(written) == o)
+    })
+}
+
+/// As `document_edits` for one name of one entry: the untagged
+/// occurrences of `name` (compared folded: `People’s` is `People's`) that
+/// name entry `entity` alone. What "Tag every untagged `Name` in the
+/// workspace" does in each document.
+pub fn name_edits(
+    doc: &Document,
+    ws: &Workspace,
+    name: &str,
+    entity: usize,
+) -> Vec<(Range<usize>, String)> {
+    let name = crate::workspace::names::fold(name);
+    edits_where(doc, ws, |written, index| {
+        index == entity && crate::workspace::names::fold(written) == name
+    })
+}
+
+/// The tagging edits of `doc` for the untagged names of one entry that
+/// `keep(written, entry)` accepts.
+fn edits_where(
+    doc: &Document,
+    ws: &Workspace,
+    keep: impl Fn(&str, usize) -> bool,
+) -> Vec<(Range<usize>, String)> {
     crate::diagnostics::plain_names(doc, ws)
         .into_iter()
         .filter_map(|m| {
@@ -76,14 +108,43 @@ pub fn document_edits(
                 return None;
             };
             let written = &doc.text[m.range.clone()];
-            if written.contains(['[', ']', '|'])
-                || only
-                    .as_deref()
-                    .is_some_and(|o| crate::workspace::names::fold(written) != o)
-            {
+            if written.contains(['[', ']', '|']) || !keep(written, *index) {
                 return None;
             }
             Some((m.range.clone(), mention(&ws.registry, *index, written)))
+        })
+        .collect()
+}
+
+/// Edits of one text: byte ranges and their new text, sorted and
+/// non-overlapping.
+pub type Edits = Vec<(Range<usize>, String)>;
+
+/// Why tagging the whole workspace is refused while its documents are
+/// being indexed.
+pub const INDEXING: &str = "the workspace is still being indexed: try again in a moment (a document not indexed yet would be missed)";
+
+/// The documents `paths` of `ws` that hold an untagged occurrence of
+/// `name` naming entry `entity`, each with its `name_edits`, in the order
+/// of `paths`. `open` gives a document as the editor holds it, or read
+/// from disk (the caller decides); documents are searched in parallel.
+pub fn workspace_edits<D>(
+    ws: &Workspace,
+    paths: &[PathBuf],
+    name: &str,
+    entity: usize,
+    open: impl Fn(&Path) -> Option<D> + Sync,
+) -> Vec<(D, Edits)>
+where
+    D: std::ops::Deref<Target = Document> + Send,
+{
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .filter_map(|path| {
+            let doc = open(path)?;
+            let edits = name_edits(&doc, ws, name, entity);
+            (!edits.is_empty()).then_some((doc, edits))
         })
         .collect()
 }

@@ -708,7 +708,23 @@ impl LanguageServer for Server {
     }
 
     async fn code_action_resolve(&self, params: lsp::CodeAction) -> Result<lsp::CodeAction> {
-        with_state(&self.state, |s| features::code_actions::resolve(s, params))
+        // An action over the whole workspace waits for its index, as a
+        // rename does, then is refused if it is still incomplete.
+        let deferred = params
+            .data
+            .as_ref()
+            .and_then(features::code_actions::deferred_of);
+        if let Some(uri) = deferred.and_then(|(path, _)| convert::uri_of(&path)) {
+            self.indexed(&uri).await;
+        }
+        with_state(&self.state, |s| features::code_actions::resolve(s, params))?.map_err(|why| {
+            // LSP's RequestFailed: editors show its message.
+            Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+                message: format!("scholia: {why}").into(),
+                data: None,
+            }
+        })
     }
 
     async fn folding_range(
