@@ -24,7 +24,7 @@ use crate::diagnostics;
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
-pub use load::{LoadJob, Poller, WATCHED_GLOBS, index_documents, load};
+pub use load::{LoadJob, Poller, WATCHED_GLOBS, index_documents, load, read_documents};
 
 /// Open documents larger than this are kept in sync (their text follows
 /// every change) but not parsed or checked: a diagnostic says so. Parsing
@@ -431,19 +431,36 @@ impl Host {
         ))))
     }
 
+    /// The documents of the workspace of `path` that the editor does not
+    /// hold: what a workspace-wide action reads from disk. The server reads
+    /// them off its lock (`read_documents`) and hands them to
+    /// `tag_everywhere`.
+    pub fn closed_documents(&self, path: &Path) -> Vec<PathBuf> {
+        if self.is_loading(path) {
+            return Vec::new();
+        }
+        self.workspace_of(path)
+            .docs
+            .keys()
+            .filter(|p| self.open_doc(p).is_none())
+            .cloned()
+            .collect()
+    }
+
     /// "Tag every untagged `name` in the workspace": the documents of the
     /// workspace of `path` (open ones as the editor holds them, the others
-    /// read from disk) where `name` stands untagged for the entry `id`,
-    /// each with the edits that tag it (`import::tag::workspace_edits`), in
-    /// path order. Refused while the workspace's index is incomplete (a
-    /// document not indexed yet would be missed) and when `id` no longer
-    /// names an entry.
-    pub fn tag_everywhere(
-        &self,
+    /// from `read` when they are there, else read from disk now) where
+    /// `name` stands untagged for the entry `id`, each with the edits that
+    /// tag it (`import::tag::workspace_edits`), in path order. Refused
+    /// while the workspace's index is incomplete (a document not indexed
+    /// yet would be missed) and when `id` no longer names an entry.
+    pub fn tag_everywhere<'a>(
+        &'a self,
         path: &Path,
         name: &str,
         id: &str,
-    ) -> Result<Vec<(DocRef<'_>, crate::import::tag::Edits)>, String> {
+        read: &'a HashMap<PathBuf, Document>,
+    ) -> Result<Vec<(DocRef<'a>, crate::import::tag::Edits)>, String> {
         if self.is_incomplete(path) {
             return Err(crate::import::tag::INDEXING.to_string());
         }
@@ -461,7 +478,10 @@ impl Host {
             &paths,
             name,
             entity,
-            |p| self.document(p),
+            |p| match (self.open_doc(p), read.get(p)) {
+                (Some(doc), _) | (None, Some(doc)) => Some(DocRef::Open(doc)),
+                (None, None) => self.document(p),
+            },
         ))
     }
 

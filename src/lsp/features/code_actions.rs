@@ -163,7 +163,7 @@ fn to_lsp(
         } else {
             // The client cannot ask for it later: computed now (or the
             // action is not offered when it is refused).
-            Some(deferred_edit(s, &doc.path, deferred).ok()?)
+            Some(deferred_edit(s, &doc.path, deferred, &HashMap::new()).ok()?)
         }
     } else {
         Some(workspace_edit(s, doc, &action.edits)?)
@@ -274,14 +274,16 @@ pub fn deferred_of(data: &serde_json::Value) -> Option<(std::path::PathBuf, Defe
 }
 
 /// The workspace edit of a deferred action offered in the document at
-/// `path`, or why it is refused.
+/// `path`, or why it is refused; `read`: closed documents already read
+/// (the others are read now).
 fn deferred_edit(
     s: &State,
     path: &std::path::Path,
     deferred: &Deferred,
+    read: &HashMap<std::path::PathBuf, Document>,
 ) -> Result<lsp::WorkspaceEdit, String> {
     let Deferred::TagWorkspace { name, id } = deferred;
-    let files = s.host.tag_everywhere(path, name, id)?;
+    let files = s.host.tag_everywhere(path, name, id, read)?;
     let per_file = files
         .iter()
         .filter_map(|(doc, edits)| file_edit(s, &doc.path, &doc.text, &doc.line_index, edits))
@@ -291,14 +293,18 @@ fn deferred_edit(
 
 /// `codeAction/resolve`: the edit of a deferred action (one that carries
 /// `data`), or the reason it is refused now; any other action comes back
-/// as it was sent.
-pub fn resolve(s: &mut State, mut p: lsp::CodeAction) -> Result<lsp::CodeAction, String> {
+/// as it was sent. `read`: the closed documents, read off the lock.
+pub fn resolve(
+    s: &mut State,
+    mut p: lsp::CodeAction,
+    read: &HashMap<std::path::PathBuf, Document>,
+) -> Result<lsp::CodeAction, String> {
     if p.edit.is_some() {
         return Ok(p);
     }
     let Some((path, deferred)) = p.data.as_ref().and_then(deferred_of) else {
         return Ok(p);
     };
-    p.edit = Some(deferred_edit(s, &path, &deferred)?);
+    p.edit = Some(deferred_edit(s, &path, &deferred, read)?);
     Ok(p)
 }
