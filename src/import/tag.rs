@@ -195,6 +195,57 @@ pub fn tag_line(line: &str, registry: &Registry) -> String {
 mod tests {
     use super::*;
 
+    /// `name_edits`: the name at the cursor in any spelling that folds to
+    /// it, for its entry only; not inside a not-a-mention phrase, a longer
+    /// name, a mention or the front matter. `workspace_edits` keeps the
+    /// documents with something to tag, in order.
+    #[test]
+    fn one_name_of_one_entry() {
+        let registry = "[place.north-korea]\nname = \"North Korea\"\n\
+            aliases = [\"Democratic People's Republic of Korea\"]\n\n\
+            [place.south-korea]\nname = \"South Korea\"\naliases = [\"Republic of Korea\"]\n";
+        let (mut reg, problems) =
+            Registry::load(&[(PathBuf::from("/ws/registry.toml"), registry.to_string())]);
+        assert!(problems.is_empty(), "{problems:?}");
+        reg.set_not_mentions(&["Republic of Korea Navy".to_string()]);
+        let mut ws = Workspace::detached();
+        ws.root = Some(PathBuf::from("/ws"));
+        ws.registry = reg;
+        let text = "+++\ntitle = \"Republic of Korea\"\n+++\n\n\
+            The Republic of\u{a0}Korea, the Democratic People\u{2019}s Republic of Korea,\n\
+            the Republic of Korea Navy and [[south-korea|Republic of Korea]]; Republic of Korea.\n";
+        let doc = Document::scan(PathBuf::from("/ws/a.scholia"), text.to_string());
+        let south = ws.registry.index_of("south-korea").unwrap();
+        let edits = name_edits(&doc, &ws, "Republic of Korea", south);
+        let shown: Vec<&str> = edits.iter().map(|(_, new)| new.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "[[south-korea|Republic of\u{a0}Korea]]",
+                "[[south-korea|Republic of Korea]]"
+            ]
+        );
+        for (r, new) in &edits {
+            assert_eq!(*new, format!("[[south-korea|{}]]", &text[r.clone()]));
+        }
+        // The other entry's name is not this one.
+        let north = ws.registry.index_of("north-korea").unwrap();
+        assert!(name_edits(&doc, &ws, "Republic of Korea", north).is_empty());
+        assert_eq!(
+            name_edits(&doc, &ws, "Democratic People's Republic of Korea", north).len(),
+            1
+        );
+        let other = Document::scan(PathBuf::from("/ws/b.scholia"), "No name.\n".into());
+        let docs = [doc, other];
+        let paths: Vec<PathBuf> = docs.iter().map(|d| d.path.clone()).collect();
+        let found = workspace_edits(&ws, &paths, "Republic of Korea", south, |p| {
+            docs.iter().find(|d| d.path == p)
+        });
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0.path, paths[0]);
+        assert_eq!(found[0].1, edits);
+    }
+
     #[test]
     fn protected_spans() {
         let line = r"a \[x [^1] [@k, 2] [[m|n]] [t](u) [Mao]";
