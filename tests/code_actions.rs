@@ -55,6 +55,9 @@ fn start(
             "workspace": {
                 "workspaceEdit": { "documentChanges": document_changes },
             },
+            // The end of the indexing progress tells when the index is
+            // complete (workspace-wide actions are disabled until then).
+            "window": { "workDoneProgress": true },
         },
     });
     let result = client
@@ -65,6 +68,14 @@ fn start(
         .unwrap_or("utf-16");
     client.encoding = Encoding::from_name(enc).expect("a known encoding");
     client.notify("initialized", json!({}));
+    if root.is_some() {
+        client.wait_notification("$/progress", |p| {
+            p["value"]["kind"] == "end"
+                && p["token"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("scholia/index/"))
+        });
+    }
     client
 }
 
@@ -593,6 +604,7 @@ fn tag_one_untagged_mention_or_every_one() {
         .check(expect![[r#"
             quickfix                  Tag `Stalin` as [[stalin|Stalin]]  [preferred]  [fixes untagged-mention]
             quickfix                  Tag every untagged occurrence of `Stalin` in this document  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Stalin` in the workspace  [fixes untagged-mention]
             refactor.rewrite          Use the preferred name `Joseph Stalin`
 
             === Tag `Stalin` as [[stalin|Stalin]]
@@ -611,6 +623,7 @@ fn tag_one_untagged_mention_or_every_one() {
         .check(expect![[r#"
             quickfix                  Tag `Stalin` as [[stalin|Stalin]]  [preferred]  [fixes untagged-mention]
             quickfix                  Tag every untagged occurrence of `Stalin` in this document  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Stalin` in the workspace  [fixes untagged-mention]
             refactor.rewrite          Use the preferred name `Joseph Stalin`
 
             === Tag every untagged occurrence of `Stalin` in this document
@@ -632,6 +645,7 @@ fn tag_a_name_as_itself_and_an_ambiguous_name_once_per_entry() {
         .apply("Tag `Zhou Enlai` as [[Zhou Enlai]]")
         .check(expect![[r#"
             quickfix                  Tag `Zhou Enlai` as [[Zhou Enlai]]  [preferred]  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Zhou Enlai` in the workspace  [fixes untagged-mention]
 
             === Tag `Zhou Enlai` as [[Zhou Enlai]]
             --- doc.scholia
@@ -659,6 +673,7 @@ fn tag_with_utf32_columns() {
         .check(expect![[r#"
             quickfix                  Tag `Lüshun` as [[port-arthur|Lüshun]]  [preferred]  [fixes untagged-mention]
             quickfix                  Tag every untagged occurrence of `Lüshun` in this document  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Lüshun` in the workspace  [fixes untagged-mention]
             refactor.rewrite          Use the preferred name `Port Arthur`
 
             === Tag every untagged occurrence of `Lüshun` in this document

@@ -24,7 +24,7 @@ use crate::diagnostics;
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
-pub use load::{LoadJob, Poller, WATCHED_GLOBS, index_documents, load};
+pub use load::{LoadJob, Poller, WATCHED_GLOBS, index_documents, load, read_documents};
 
 /// Open documents larger than this are kept in sync (their text follows
 /// every change) but not parsed or checked: a diagnostic says so. Parsing
@@ -458,6 +458,60 @@ impl Host {
             path.to_path_buf(),
             text,
         ))))
+    }
+
+    /// The documents of the workspace of `path` that the editor does not
+    /// hold: what a workspace-wide action reads from disk. The server reads
+    /// them off its lock (`read_documents`) and hands them to
+    /// `tag_everywhere`.
+    pub fn closed_documents(&self, path: &Path) -> Vec<PathBuf> {
+        if self.is_loading(path) {
+            return Vec::new();
+        }
+        self.workspace_of(path)
+            .docs
+            .keys()
+            .filter(|p| self.open_doc(p).is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// "Tag every untagged `name` in the workspace": the documents of the
+    /// workspace of `path` (open ones as the editor holds them, the others
+    /// from `read` when they are there, else read from disk now) where
+    /// `name` stands untagged for the entry `id`, each with the edits that
+    /// tag it (`import::tag::workspace_edits`), in path order. Refused
+    /// while the workspace's index is incomplete (a document not indexed
+    /// yet would be missed) and when `id` no longer names an entry.
+    pub fn tag_everywhere<'a>(
+        &'a self,
+        path: &Path,
+        name: &str,
+        id: &str,
+        read: &'a HashMap<PathBuf, Document>,
+    ) -> Result<Vec<(DocRef<'a>, crate::import::tag::Edits)>, String> {
+        if self.is_incomplete(path) {
+            return Err(crate::import::tag::INDEXING.to_string());
+        }
+        let ws = self.workspace_of(path);
+        if !ws.has_root() {
+            return Err("this document is in no workspace".into());
+        }
+        let entity = ws
+            .registry
+            .index_of(id)
+            .ok_or_else(|| format!("`{id}` is no longer a registry id"))?;
+        let paths: Vec<PathBuf> = ws.docs.keys().cloned().collect();
+        Ok(crate::import::tag::workspace_edits(
+            ws,
+            &paths,
+            name,
+            entity,
+            |p| match (self.open_doc(p), read.get(p)) {
+                (Some(doc), _) | (None, Some(doc)) => Some(DocRef::Open(doc)),
+                (None, None) => self.document(p),
+            },
+        ))
     }
 
     pub fn open_file(&mut self, path: PathBuf, version: i32, text: String) {

@@ -19,7 +19,11 @@
 //!   first registry file.
 //! - `quickfix` **Tag `Name` as [[id|Name]]** for an untagged name (one per
 //!   entry when the name is ambiguous), and **Tag every untagged occurrence
-//!   of `Name` in this document** when it occurs more than once.
+//!   of `Name` in this document** when it occurs more than once, and **Tag
+//!   every untagged `Name` in the workspace** for a name of one entry: its
+//!   edits, over every document of the workspace, are computed when it is
+//!   chosen (`Deferred`), and it is disabled while the workspace's
+//!   documents are being indexed.
 //! - `quickfix` **Not a mention: ignore `Phrase`** for an untagged name
 //!   inside a longer capitalised phrase (`China` in `Twentieth-Century
 //!   China`, `AP` in `AP RF`): the phrase joins `not-mentions` in
@@ -78,6 +82,18 @@ pub struct Action {
     pub disabled: Option<String>,
     /// Indices (into the request's diagnostics) of the diagnostics it fixes.
     pub fixes: Vec<usize>,
+    /// An action over the whole workspace, whose edits (empty here) are
+    /// computed only when it is chosen (`codeAction/resolve`).
+    pub deferred: Option<Deferred>,
+}
+
+/// The work of an action whose edits are computed when it is chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deferred {
+    /// Tag every untagged occurrence of `name` (compared folded) that names
+    /// the entry `id`, in every document of the workspace
+    /// (`import::tag::workspace_edits`).
+    TagWorkspace { name: String, id: String },
 }
 
 impl Action {
@@ -89,6 +105,7 @@ impl Action {
             preferred: false,
             disabled: None,
             fixes: Vec::new(),
+            deferred: None,
         }
     }
 }
@@ -601,6 +618,27 @@ fn tag_mentions(
                         .collect(),
                 }],
             );
+            action.fixes = fixes(&all);
+            out.push(action);
+        }
+        // Every occurrence in the workspace: listed here without its
+        // edits, which read every document (`Deferred`).
+        if let [one] = entities.as_slice()
+            && ws.has_root()
+        {
+            let mut action = Action::new(
+                format!("Tag every untagged `{text}` in the workspace"),
+                ActionKind::QuickFix,
+                Vec::new(),
+            );
+            if ws.indexing {
+                action.disabled = Some(crate::import::tag::INDEXING.to_string());
+            } else {
+                action.deferred = Some(Deferred::TagWorkspace {
+                    name: text.to_string(),
+                    id: ws.registry.entities[*one].id.clone(),
+                });
+            }
             action.fixes = fixes(&all);
             out.push(action);
         }

@@ -729,7 +729,34 @@ impl LanguageServer for Server {
     }
 
     async fn code_action_resolve(&self, params: lsp::CodeAction) -> Result<lsp::CodeAction> {
-        with_state(&self.state, |s| features::code_actions::resolve(s, params))
+        // An action over the whole workspace waits for its index, as a
+        // rename does, then is refused if it is still incomplete.
+        let deferred = params
+            .data
+            .as_ref()
+            .and_then(features::code_actions::deferred_of);
+        let mut read = std::collections::HashMap::new();
+        if let Some((path, _)) = deferred {
+            if let Some(uri) = convert::uri_of(&path) {
+                self.indexed(&uri).await;
+            }
+            // The closed documents are read and scanned off the lock.
+            let paths = with_state(&self.state, |s| s.host.closed_documents(&path))?;
+            read = tokio::task::spawn_blocking(move || host::read_documents(&paths))
+                .await
+                .unwrap_or_default();
+        }
+        with_state(&self.state, |s| {
+            features::code_actions::resolve(s, params, &read)
+        })?
+        .map_err(|why| {
+            // LSP's RequestFailed: editors show its message.
+            Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+                message: format!("scholia: {why}").into(),
+                data: None,
+            }
+        })
     }
 
     async fn folding_range(
