@@ -345,7 +345,7 @@ fn completion_with_twenty_thousand_entries_is_capped_with_the_best_first() {
 }
 
 // ---------------------------------------------------------------------------
-// document symbols (from tests/features_b.rs)
+// document and workspace symbols (from tests/features_b.rs)
 // ---------------------------------------------------------------------------
 
 /// `kind "name" (detail) range select selection`, nested by indentation;
@@ -390,6 +390,57 @@ fn document_symbols_of_a_document_without_front_matter_or_headings() {
         Heading "Deep first" (##) 2:0-2:13 select 2:3-2:13
         Heading "Then top" (#) 4:0-4:10 select 4:2-4:10
         Heading "(empty heading)" (#) 6:0-6:3 select 6:0-6:3
+    "#]]
+    .assert_eq(&out);
+}
+
+/// `kind "name" · container · path l:c-l:c "text"` per symbol, best first
+/// (by score, the order within a score kept, as the server merges its
+/// workspaces' answers).
+fn render_workspace_symbols(f: &Fixture, query: &str) -> String {
+    let (_, w) = f.doc("conversation.scholia");
+    let mut found = ide::symbols::workspace_symbols(w, query, 200);
+    found.sort_by_key(|s| std::cmp::Reverse(s.score));
+    let mut out = String::new();
+    for s in found {
+        let _ = writeln!(
+            out,
+            "{:?} {:?} · {} · {}",
+            s.kind,
+            s.name,
+            s.container.as_deref().unwrap_or("-"),
+            f.loc(&s.path, &s.range),
+        );
+    }
+    out
+}
+
+#[test]
+fn workspace_symbols_find_entries_by_name_alias_and_id_and_documents_by_title() {
+    let f = Fixture::dir(&features_b_ws(), &["conversation.scholia"]);
+    let mut out = String::new();
+    for query in ["zh", "chou", "telegram", "中国", "port-ar"] {
+        let _ = writeln!(out, "{query}:");
+        out.push_str(&render_workspace_symbols(&f, query));
+    }
+    expect![[r#"
+        zh:
+        Entity(Place) "Zhongnanhai" · zhongnanhai · place, Beijing · registry/places.toml 7:7-7:18 "zhongnanhai"
+        Entity(Person) "Zhou Enlai" · zhou-enlai · person, 1898–1976 · registry/people.toml 3:8-3:18 "zhou-enlai"
+        Document "Minutes of Conversation between I.V. Stalin and Zhou Enlai" · conversation.scholia · conversation.scholia 0:0-0:0 ""
+        Document "Telegram from Zhou Enlai" · original.scholia · original.scholia 0:0-0:0 ""
+        Document "Telegramm von Zhou Enlai" · translation.scholia · translation.scholia 0:0-0:0 ""
+        chou:
+        Entity(Person) "Chou En-lai" · Zhou Enlai · zhou-enlai · person, 1898–1976 · registry/people.toml 3:8-3:18 "zhou-enlai"
+        Entity(Organization) "Chinese Communist Party" · ccp · organization, from 1921 · registry/organizations.toml 7:14-7:17 "ccp"
+        Document "Minutes of Conversation between I.V. Stalin and Zhou Enlai" · conversation.scholia · conversation.scholia 0:0-0:0 ""
+        telegram:
+        Document "Telegram from Zhou Enlai" · original.scholia · original.scholia 0:0-0:0 ""
+        Document "Telegramm von Zhou Enlai" · translation.scholia · translation.scholia 0:0-0:0 ""
+        中国:
+        Entity(Organization) "中国共产党" · Chinese Communist Party · ccp · organization, from 1921 · registry/organizations.toml 7:14-7:17 "ccp"
+        port-ar:
+        Entity(Place) "port-arthur" · Port Arthur · port-arthur · place, East Asia · registry/places.toml 2:7-2:18 "port-arthur"
     "#]]
     .assert_eq(&out);
 }
