@@ -11,11 +11,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::lsp_client::{Client, frame, uri_of as uri};
-
-/// How long a reply, a notification or a log line may take: these tests
-/// run beside others that load the machine.
-const TIMEOUT: Duration = Duration::from_secs(60);
+use support::lsp_client::{Client, TIMEOUT, frame, uri_of as uri};
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
@@ -30,11 +26,9 @@ fn code(reply: &Value) -> i64 {
         .unwrap_or_else(|| panic!("not an error reply: {reply}"))
 }
 
-/// The server with the test hooks, not initialized, patient.
+/// The server with the test hooks, not initialized.
 fn spawned() -> Client {
-    let mut s = Client::spawn_with_hooks();
-    s.set_timeout(TIMEOUT);
-    s
+    Client::spawn_with_hooks()
 }
 
 fn started() -> Client {
@@ -197,7 +191,6 @@ fn unknown_methods_get_method_not_found_and_unknown_notifications_are_logged() {
     s.wait_stderr("ignoring unknown notification `scholia/noSuchNotification`");
     // The test hooks exist only with SCHOLIA_TEST_HOOKS=1.
     let mut plain = Client::spawn();
-    plain.set_timeout(TIMEOUT);
     plain.initialize(None, Some(&["utf-16"]));
     let reply = plain.request_reply("scholia/test/panic", json!({}));
     assert_eq!(code(&reply), METHOD_NOT_FOUND, "{reply}");
