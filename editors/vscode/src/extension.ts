@@ -10,7 +10,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_SECTION, INSTALL_DOCS, LANGUAGE_ID } from "./constants";
 import { registerExportTei } from "./exportTei";
-import { registerExportTei } from "./exportTei";
 import { registerPreview } from "./preview";
 import { isPathLike, resolveServer } from "./serverPath";
 
@@ -71,7 +70,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scholi
     }),
   );
   registerPreview(context, () => running?.client);
-  registerExportTei(context, () => running?.client);
   registerExportTei(context, () => running?.client);
   // In an untrusted workspace the server path comes from user settings only
   // (package.json: restrictedConfigurations); trust may change which binary to run.
