@@ -829,3 +829,96 @@ fn write_folios_for_an_archival_ll() {
             --- diagnostics: ambiguous-locator 1 → 0
         "#]]);
 }
+
+/// `duplicate-authority` in a registry file: the later entry is merged into
+/// the earlier one (names become aliases, a variant and the fields the
+/// earlier lacks move, a conflicting `born` is kept as a comment), its
+/// table is deleted, and a closed document's mentions written with its id
+/// are renamed (those written with a name keep their text).
+#[test]
+fn merge_two_entries_with_one_wikidata_id() {
+    let mut case = Case::new(REGISTRY_WITH_A_DUPLICATE)
+        .apply("Merge `person.chou-en-lai` into `person.zhou-enlai`");
+    case.root = Some("authority");
+    case.file = "registry/people.toml";
+    case.check(expect![[r#"
+        quickfix                  Merge `person.chou-en-lai` into `person.zhou-enlai`  [fixes duplicate-authority]
+
+        === Merge `person.chou-en-lai` into `person.zhou-enlai`
+        --- registry/people.toml
+        [person.zhou-enlai]
+        name = "Zhou Enlai"
+        aliases = ["Premier Zhou", "Chou En-lai", "Chou"]
+        born = 1898
+        wikidata = "Q17427"
+        variants = { wade-giles = "Chou En-lai" }
+        # from `person.chou-en-lai`: born = 1899
+        died = 1976
+        viaf = "78769600"
+
+        [person.stalin]
+        name = "Joseph Stalin"
+        wikidata = "Q855"
+
+        # Places follow.
+        [place.moscow]
+        name = "Moscow"
+        --- telegram.scholia
+        ⋮ (5 lines unchanged)
+        [[zhou-enlai|chou-en-lai]] met [[stalin|Stalin]]; [[Chou En-lai]] and [[zhou-enlai|the Premier]] left for [[Moscow]].
+        --- diagnostics: duplicate-authority 2 → 0
+    "#]]);
+}
+
+/// The merge is offered at the earlier entry's id too, and nowhere else.
+#[test]
+fn the_merge_is_offered_at_either_shared_id_only() {
+    let registry = REGISTRY_WITH_A_DUPLICATE.replace("$0", "");
+    let at_first = registry.replacen("\"Q17427\"", "\"Q17$0427\"", 1);
+    let at_stalin = registry.replacen("\"Q855\"", "\"Q8$055\"", 1);
+    for (fixture, expect) in [
+        (
+            at_first,
+            expect![[r#"
+                quickfix                  Merge `person.chou-en-lai` into `person.zhou-enlai`  [fixes duplicate-authority]
+            "#]],
+        ),
+        (
+            at_stalin,
+            expect![[r#"
+            (no actions)
+        "#]],
+        ),
+    ] {
+        let mut case = Case::new(&fixture);
+        case.root = Some("authority");
+        case.file = "registry/people.toml";
+        case.check(expect);
+    }
+}
+
+/// The registry of `tests/fixtures/code_actions/authority`, the cursor on
+/// the later entry's Wikidata id.
+const REGISTRY_WITH_A_DUPLICATE: &str = r#"[person.zhou-enlai]
+name = "Zhou Enlai"
+aliases = ["Premier Zhou"]
+born = 1898
+wikidata = "Q17427"
+
+[person.stalin]
+name = "Joseph Stalin"
+wikidata = "Q855"
+
+[person.chou-en-lai]
+name = "Chou En-lai"
+aliases = ["Chou"]
+variants = { wade-giles = "Chou En-lai" }
+born = 1899
+died = 1976
+viaf = "78769600"
+wikidata = "$0Q17427"   # the same item: one person entered twice
+
+# Places follow.
+[place.moscow]
+name = "Moscow"
+"#;

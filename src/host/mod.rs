@@ -72,12 +72,41 @@ pub enum Report<'a> {
         text: &'a str,
         index: &'a LineIndex,
         list: Vec<Diagnostic>,
+        /// The files the diagnostics' related places lie in (for converting
+        /// their ranges).
+        others: Vec<RelatedFile<'a>>,
     },
     /// An open document above `MAX_ANALYZED`, not analysed: one note
     /// (`too_large_message`) at the start of the file.
     TooLarge { bytes: usize },
     /// No diagnostics any more (the file's workspace is gone).
     Clear,
+}
+
+/// A file that a diagnostic's related information points into.
+pub struct RelatedFile<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub index: &'a LineIndex,
+}
+
+/// The registry, bibliography and config files of `ws` that the related
+/// places of `list` lie in (related information points only there).
+fn related_files<'a>(ws: &'a Workspace, list: &[Diagnostic]) -> Vec<RelatedFile<'a>> {
+    let mut out: Vec<RelatedFile<'a>> = Vec::new();
+    for r in list.iter().flat_map(|d| &d.related) {
+        if out.iter().any(|f| f.path == r.path) {
+            continue;
+        }
+        if let Some((path, aux)) = ws.aux.get_key_value(&r.path) {
+            out.push(RelatedFile {
+                path,
+                text: &aux.text,
+                index: &aux.line_index,
+            });
+        }
+    }
+    out
 }
 
 /// A document held open by the editor, or read from disk (`Host::document`).
@@ -671,11 +700,15 @@ impl Host {
             None if is_document(path) => Report::TooLarge {
                 bytes: file.rope.len_bytes(),
             },
-            Some(doc) => Report::Found {
-                text: &doc.text,
-                index: &doc.line_index,
-                list: self.check(doc, ws),
-            },
+            Some(doc) => {
+                let list = self.check(doc, ws);
+                Report::Found {
+                    text: &doc.text,
+                    index: &doc.line_index,
+                    others: related_files(ws, &list),
+                    list,
+                }
+            }
             None => {
                 let aux = ws.aux.get(path)?;
                 let mut list = diagnostics::aux_diagnostics(ws, path, !self.is_incomplete(path));
@@ -683,6 +716,7 @@ impl Host {
                 Report::Found {
                     text: &aux.text,
                     index: &aux.line_index,
+                    others: related_files(ws, &list),
                     list,
                 }
             }
@@ -713,6 +747,7 @@ impl Host {
             report: Report::Found {
                 text: &aux.text,
                 index: &aux.line_index,
+                others: related_files(ws, &list),
                 list,
             },
         })

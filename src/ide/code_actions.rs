@@ -160,6 +160,44 @@ pub fn code_actions(
     out
 }
 
+/// Every code action for the selection `sel` of registry file `path`,
+/// given the client's diagnostics: the merge of two entries that share an
+/// authority id (`duplicate-authority`, see `merge`), offered at either
+/// id. `incomplete`: the workspace index is still being built; the merge
+/// renames mentions across the workspace, so it is offered disabled (like
+/// rename, refused until every document is indexed).
+pub fn registry_code_actions<'a>(
+    ws: &'a Workspace,
+    path: &std::path::Path,
+    sel: Range<usize>,
+    diagnostics: &[(Code, Range<usize>)],
+    incomplete: bool,
+    open: impl Fn(&std::path::Path) -> Option<&'a Document> + Copy,
+) -> Vec<Action> {
+    let hints = Hints { sel, diagnostics };
+    let mut out = Vec::new();
+    for m in super::merge::merges(ws, path, open) {
+        if !m.at.iter().any(|r| hints.at(Code::DuplicateAuthority, r)) {
+            continue;
+        }
+        let mut action = Action::new(m.title, ActionKind::QuickFix, m.edits);
+        action.fixes =
+            m.at.iter()
+                .flat_map(|r| hints.fixing(Code::DuplicateAuthority, r))
+                .collect();
+        action.fixes.sort_unstable();
+        action.fixes.dedup();
+        if incomplete {
+            action.edits.clear();
+            action.disabled = Some(
+                "the workspace is still being indexed: the merge renames mentions in every document, so it waits until all are known".into(),
+            );
+        }
+        out.push(action);
+    }
+    out
+}
+
 /// `ambiguous-locator`: write `fols.`/`fol.` for `ll.`/`l.`.
 fn locator_fixes(doc: &Document, ws: &Workspace, hints: &Hints<'_>, out: &mut Vec<Action>) {
     for d in crate::diagnostics::ambiguous_locators(doc, ws) {

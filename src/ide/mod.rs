@@ -10,6 +10,7 @@ pub mod hover;
 pub mod links;
 pub mod locator_fix;
 pub mod markup;
+pub mod merge;
 pub mod references;
 pub mod rename;
 pub mod renumber;

@@ -741,6 +741,12 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.loaded(&uri).await;
+        if convert::path_of(&uri).is_some_and(|p| !host::is_document(&p)) {
+            // In a registry file the merge of two entries renames mentions
+            // across the workspace: like rename, it waits for the index
+            // (and is offered disabled if it is still incomplete).
+            self.indexed(&uri).await;
+        }
         self.unless_loading(&uri, |s| features::code_actions::code_action(s, params))
     }
 

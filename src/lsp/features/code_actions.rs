@@ -82,6 +82,9 @@ fn wanted(kind: ActionKind, only: Option<&[lsp::CodeActionKind]>) -> bool {
 
 pub fn code_action(s: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
     let path = convert::path_of(&p.text_document.uri)?;
+    if s.host.workspace_of(&path).registry_files.contains(&path) {
+        return registry_code_action(s, &p, &path);
+    }
     let doc = s.host.open_doc(&path)?;
     let ws = s.host.workspace_of(&path);
     let enc = s.host.encoding;
@@ -89,8 +92,18 @@ pub fn code_action(s: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeA
     let (a, b) = (at(p.range.start), at(p.range.end));
     let sel = a.min(b)..a.max(b);
 
-    // The client's diagnostics that are ours, in byte offsets; `sent[i]` is
-    // the index of ours[i] in the request.
+    let (ours, sent) = our_diagnostics(&p, at);
+    let actions = ide::code_actions(doc, ws, sel, &ours);
+    Some(to_response(s, &p, Some(doc), actions, &sent))
+}
+
+/// The client's diagnostics that are ours, in byte offsets, and for each
+/// its index in the request.
+#[allow(clippy::type_complexity)]
+fn our_diagnostics(
+    p: &lsp::CodeActionParams,
+    at: impl Fn(lsp::Position) -> usize,
+) -> (Vec<(Code, Range<usize>)>, Vec<usize>) {
     let mut ours: Vec<(Code, Range<usize>)> = Vec::new();
     let mut sent: Vec<usize> = Vec::new();
     for (i, d) in p.context.diagnostics.iter().enumerate() {
@@ -106,12 +119,43 @@ pub fn code_action(s: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeA
         ours.push((code, at(d.range.start)..at(d.range.end)));
         sent.push(i);
     }
+    (ours, sent)
+}
 
+/// Code actions in a registry file (`ide::registry_code_actions`), its
+/// positions converted through its text as the editor holds it.
+fn registry_code_action(
+    s: &State,
+    p: &lsp::CodeActionParams,
+    path: &std::path::Path,
+) -> Option<lsp::CodeActionResponse> {
+    let enc = s.host.encoding;
+    let ws = s.host.workspace_of(path);
+    let (sel, ours, sent) = s.host.with_text(path, |text, index| {
+        let at = |pos: lsp::Position| convert::offset(index, text, pos, enc);
+        let (a, b) = (at(p.range.start), at(p.range.end));
+        let (ours, sent) = our_diagnostics(p, at);
+        (a.min(b)..a.max(b), ours, sent)
+    })?;
+    let incomplete = s.host.is_incomplete(path);
+    let actions =
+        ide::registry_code_actions(ws, path, sel, &ours, incomplete, |q| s.host.open_doc(q));
+    Some(to_response(s, p, None, actions, &sent))
+}
+
+/// The actions the request asked for, as LSP code actions.
+fn to_response(
+    s: &State,
+    p: &lsp::CodeActionParams,
+    doc: Option<&Document>,
+    actions: Vec<Action>,
+    sent: &[usize],
+) -> lsp::CodeActionResponse {
     let only = p.context.only.as_deref();
     let disabled_ok = disabled_support(&s.client_caps);
     let mut titles: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for action in ide::code_actions(doc, ws, sel, &ours) {
+    for action in actions {
         if !wanted(action.kind, only)
             || (action.disabled.is_some() && !disabled_ok)
             || titles.contains(&action.title)
@@ -128,12 +172,12 @@ pub fn code_action(s: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeA
             out.push(lsp::CodeActionOrCommand::CodeAction(a));
         }
     }
-    Some(out)
+    out
 }
 
 fn to_lsp(
     s: &State,
-    doc: &Document,
+    doc: Option<&Document>,
     action: Action,
     diagnostics: Vec<lsp::Diagnostic>,
 ) -> Option<lsp::CodeAction> {
@@ -159,14 +203,18 @@ fn to_lsp(
 /// Our file edits as a workspace edit: `documentChanges` with versions when
 /// the client supports them (an open file's version; `null` for a file the
 /// editor does not hold), else `changes`.
-fn workspace_edit(s: &State, doc: &Document, files: &[FileEdit]) -> Option<lsp::WorkspaceEdit> {
+fn workspace_edit(
+    s: &State,
+    doc: Option<&Document>,
+    files: &[FileEdit],
+) -> Option<lsp::WorkspaceEdit> {
     let enc = s.host.encoding;
     let mut per_file: Vec<(lsp::Uri, Option<i32>, Vec<lsp::TextEdit>)> = Vec::new();
     for f in files {
         let uri = convert::uri_of(&f.path)?;
         let version = s.host.open.get(&f.path).map(|o| o.version);
         let owned;
-        let (text, index) = if f.path == doc.path {
+        let (text, index) = if let Some(doc) = doc.filter(|d| d.path == f.path) {
             (&doc.text, &doc.line_index)
         } else {
             owned = s.host.text_of(&f.path)?;
