@@ -62,3 +62,83 @@ fn a_duplicate_authority_points_at_the_other_entry() {
     ];
     assert_eq!(shown, expected, "{:#}", Value::Array(list.clone()));
 }
+
+/// "mentioned in N documents" on each registry entry, counted by the
+/// index; the lens's arguments are the position where references answer
+/// with that many documents.
+#[test]
+fn registry_entries_have_a_lens_counting_the_documents_that_mention_them() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/code_actions/authority");
+    let mut client = Client::start(Some(&root), None);
+    let people = root.join("registry/people.toml");
+    let (uri, _) = client.open_file(&people);
+    let mut lenses = Vec::new();
+    // Until the index is complete the counts say "so far (indexing)".
+    for _ in 0..200 {
+        let answer = client
+            .request(
+                "textDocument/codeLens",
+                serde_json::json!({ "textDocument": { "uri": uri } }),
+            )
+            .expect("codeLens");
+        lenses = answer.as_array().cloned().unwrap_or_default();
+        if !lenses.is_empty()
+            && lenses
+                .iter()
+                .all(|l| !l["command"]["title"].as_str().unwrap().contains("indexing"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let text = std::fs::read_to_string(&people).unwrap();
+    let mut shown = Vec::new();
+    for lens in &lenses {
+        let range = Range::from_json(&lens["range"]);
+        let id = &text[offset_at(&text, range.start, client.encoding)
+            ..offset_at(&text, range.end, client.encoding)];
+        let command = &lens["command"];
+        assert_eq!(command["command"], "scholia.showReferences");
+        let args = command["arguments"].as_array().unwrap();
+        assert_eq!(args[0], uri.as_str());
+        assert_eq!(Pos::from_json(&args[1]), range.start);
+        let refs = client
+            .request(
+                "textDocument/references",
+                serde_json::json!({
+                    "textDocument": { "uri": uri },
+                    "position": args[1],
+                    "context": { "includeDeclaration": false },
+                }),
+            )
+            .expect("references");
+        let mut documents: Vec<String> = refs
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                path_of(l["uri"].as_str().unwrap())
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        documents.dedup();
+        shown.push(format!(
+            "{id}: {} -> references in {}",
+            command["title"].as_str().unwrap(),
+            documents.join(", ")
+        ));
+    }
+    assert_eq!(
+        shown,
+        [
+            "zhou-enlai: mentioned in 1 document -> references in memo.scholia",
+            "stalin: mentioned in 2 documents -> references in memo.scholia, telegram.scholia",
+            "chou-en-lai: mentioned in 1 document -> references in telegram.scholia",
+            "moscow: mentioned in 1 document -> references in telegram.scholia",
+        ]
+    );
+}

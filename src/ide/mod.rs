@@ -7,6 +7,7 @@ pub mod definition;
 pub mod fixes;
 pub mod folding;
 pub mod hover;
+pub mod lenses;
 pub mod links;
 pub mod locator_fix;
 pub mod markup;

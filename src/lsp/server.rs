@@ -448,10 +448,25 @@ fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<Pat
             }
         }
         let count = summaries.len();
-        let _ = with_state(state, |s| {
+        let refresh_lenses = with_state(state, |s| {
             s.host.finish_index(&root, summaries);
             s.publish(s.all_diagnostics());
-        });
+            s.client_caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                == Some(true)
+        })
+        .unwrap_or(false);
+        if refresh_lenses {
+            // The registry's "mentioned in N documents" lenses were partial
+            // while indexing. A client that never answers must not stall.
+            let _ = handle.block_on(tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                client.code_lens_refresh(),
+            ));
+        }
         if let Some(p) = progress {
             handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
         }
@@ -886,6 +901,9 @@ impl LanguageServer for Server {
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri.clone();
         self.loaded(&uri).await;
-        self.unless_loading(&uri, |s| features::commands::code_lens(s, params))
+        self.unless_loading(&uri, |s| {
+            features::registry_lens::code_lens(s, &uri)
+                .or_else(|| features::commands::code_lens(s, params))
+        })
     }
 }

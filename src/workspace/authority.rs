@@ -294,24 +294,19 @@ pub fn check(
                 a.kind.as_str()
             )
         };
-        out.push((
-            o.file.clone(),
-            Diagnostic::new(
-                Code::DuplicateAuthority,
-                other_range.clone(),
-                said(o, e, &range),
-            )
-            .with_related(same_id(e, &range)),
-        ));
-        out.push((
-            e.file.clone(),
-            Diagnostic::new(
-                Code::DuplicateAuthority,
-                range.clone(),
-                said(e, o, &other_range),
-            )
-            .with_related(same_id(o, &other_range)),
-        ));
+        // On both entries, each pointing at the other.
+        for (a, a_range, b, b_range) in [(o, &other_range, e, &range), (e, &range, o, &other_range)]
+        {
+            out.push((
+                a.file.clone(),
+                Diagnostic::new(
+                    Code::DuplicateAuthority,
+                    a_range.clone(),
+                    said(a, b, b_range),
+                )
+                .with_related(same_id(b, b_range)),
+            ));
+        }
     }
     out
 }

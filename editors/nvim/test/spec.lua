@@ -438,6 +438,35 @@ test("hover on a mention shows the entity's name (markdown)", function()
   check(contents.value:find(entry.name, 1, true) ~= nil, "markdown containing " .. entry.name, contents.value)
 end)
 
+test("scholia.showReferences (the registry lens's command) fills the quickfix list with the references", function()
+  local row, col = find_in_buf(conv, "[[stalin|")
+  check(row ~= nil, "a mention [[stalin|…]] in the seed", "not found")
+  local uri = vim.uri_from_bufnr(conv)
+  local line = vim.api.nvim_buf_get_lines(conv, row, row + 1, false)[1]
+  local character = vim.str_utfindex(line, client_of(conv).offset_encoding, col + 3, false)
+  local answers = vim.lsp.buf_request_sync(conv, "textDocument/references", {
+    textDocument = { uri = uri },
+    position = { line = row, character = character },
+    context = { includeDeclaration = false },
+  }, TIMEOUT)
+  local answer = answers and answers[client_of(conv).id]
+  local expected = answer and answer.result
+  check(type(expected) == "table" and #expected > 1, "references of stalin from the server", answer)
+  vim.fn.setqflist({}, "r")
+  vim.lsp.commands["scholia.showReferences"]({
+    title = "mentioned in N documents",
+    command = "scholia.showReferences",
+    arguments = { uri, { line = row, character = character } },
+  }, { bufnr = conv })
+  wait(function()
+    return #vim.fn.getqflist() > 0
+  end)
+  local items = vim.fn.getqflist()
+  check(#items == #expected, #expected .. " quickfix items (includeDeclaration false)", #items)
+  vim.cmd("cclose")
+  vim.api.nvim_set_current_buf(conv)
+end)
+
 local report = open(SEED_REPORT)
 
 test("hover on a mention after a non-ASCII character (’) on its line", function()

@@ -163,7 +163,10 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
   assert.deepEqual(start.args, ["lsp"]);
 
   // What the client was given and what went over the wire.
-  assert.deepEqual(api.client.clientOptions.documentSelector, [{ scheme: "file", language: "scholia" }]);
+  assert.deepEqual(api.client.clientOptions.documentSelector, [
+    { scheme: "file", language: "scholia" },
+    { scheme: "file", pattern: "**/*.toml" },
+  ]);
   const initialize = entries.find((e) => e.method === "initialize");
   assert.ok(initialize, "initialize was sent");
   assert.deepEqual(initialize.params.initializationOptions, {
@@ -185,6 +188,15 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
   for (const { command } of pkg.contributes.commands) {
     assert.ok(standin.recorded.registeredCommands.includes(command), `${command} is registered`);
   }
+  // The registry lens's command (client-side, not in the palette): VS Code's
+  // Find All References at the entry's id.
+  const showReferences = standin.recorded.commandHandlers.get("scholia.showReferences");
+  assert.ok(showReferences, "scholia.showReferences is registered");
+  await showReferences("file:///ws/registry/people.toml", { line: 4, character: 8 });
+  const find = standin.recorded.executedCommands.find((c) => c.id === "editor.action.findReferences");
+  assert.ok(find, "the lens runs Find All References");
+  assert.equal(String(find.args[0]), "file:///ws/registry/people.toml");
+  assert.deepEqual(find.args[1].args, [4, 8]);
 
   await shutdown(extension, context);
   // The exit notification is written before stop() resolves, but the server

@@ -425,6 +425,36 @@ end
 --- The server command that compares a translation with its original.
 M.TRANSLATION_REPORT = "scholia.translationReport"
 
+--- The command of the server's "mentioned in N documents" code lens on a
+--- registry entry, run by the client: the references at that position.
+M.SHOW_REFERENCES = "scholia.showReferences"
+
+--- Shows the references at an LSP position of a file (the lens's arguments:
+--- the file's URI and the position of the entry's id) through
+--- vim.lsp.buf.references(), which fills the quickfix list. Registry lenses
+--- need the server attached to the registry's TOML buffers: add "toml" to
+--- `filetypes` in setup().
+--- @param arguments any[]
+function M.show_references(arguments)
+  local uri, pos = arguments and arguments[1], arguments and arguments[2]
+  if type(uri) ~= "string" or type(pos) ~= "table" or type(pos.line) ~= "number" then
+    notify("scholia.showReferences: expected a URI and a position", vim.log.levels.WARN)
+    return
+  end
+  local buf = vim.uri_to_bufnr(uri)
+  vim.fn.bufload(buf)
+  if vim.api.nvim_get_current_buf() ~= buf then
+    vim.api.nvim_set_current_buf(buf)
+  end
+  local line = vim.api.nvim_buf_get_lines(buf, pos.line, pos.line + 1, false)[1] or ""
+  -- The column counts in the encoding the server negotiated.
+  local client = vim.lsp.get_clients({ name = "scholia" })[1]
+  local encoding = client and client.offset_encoding or "utf-16"
+  local ok, col = pcall(vim.str_byteindex, line, encoding, pos.character, false)
+  vim.api.nvim_win_set_cursor(0, { pos.line + 1, ok and col or 0 })
+  vim.lsp.buf.references({ includeDeclaration = false })
+end
+
 local function client_request(client, method, params, handler, bufnr)
   if vim.fn.has("nvim-0.11") == 1 then
     return client:request(method, params, handler, bufnr)
@@ -615,6 +645,9 @@ function M.bootstrap()
   -- Neovim looks here first, so its answer is shown instead of dropped.
   vim.lsp.commands[M.TRANSLATION_REPORT] = function(command, ctx)
     M.translation_report(ctx and ctx.bufnr, command.arguments)
+  end
+  vim.lsp.commands[M.SHOW_REFERENCES] = function(command)
+    M.show_references(command.arguments)
   end
 
   vim.api.nvim_create_user_command("ScholiaExportTei", function()
