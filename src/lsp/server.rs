@@ -140,6 +140,43 @@ impl Server {
         Ok(Value::Null)
     }
 
+    /// `scholia.exportTei`: the export computed under the lock, then sent
+    /// to the client as `workspace/applyEdit` (awaited without the lock),
+    /// or returned when the client asked for it.
+    async fn export_tei(&self, arguments: &[Value]) -> Result<Option<Value>> {
+        let failed = |message: String| Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+            message: message.into(),
+            data: None,
+        };
+        let export = with_state(&self.state, |s| {
+            features::commands::export_tei(s, arguments)
+        })?
+        .map_err(failed)?;
+        if export.returned {
+            return Ok(Some(
+                serde_json::json!({ "edit": export.edit, "files": export.files }),
+            ));
+        }
+        let answer = self.client.apply_edit(export.edit).await.map_err(|e| {
+            failed(format!(
+                "the editor did not apply the TEI export: {}",
+                e.message
+            ))
+        })?;
+        if !answer.applied {
+            let reason = answer
+                .failure_reason
+                .unwrap_or_else(|| "no reason given".into());
+            return Err(failed(format!(
+                "the editor did not apply the TEI export: {reason}"
+            )));
+        }
+        Ok(Some(
+            serde_json::json!({ "applied": true, "files": export.files }),
+        ))
+    }
+
     /// Waits, without the lock, while the workspace of `uri` loads for the
     /// first time (at most `LOAD_WAIT`): a request is answered from the
     /// loaded workspace, not from a stand-in without registry, bibliography
@@ -881,6 +918,9 @@ impl LanguageServer for Server {
         // of the document it names, like the requests on a position.
         if let Some(uri) = features::commands::uri_argument(&params.arguments) {
             self.loaded(&uri).await;
+        }
+        if params.command == features::commands::EXPORT_TEI {
+            return self.export_tei(&params.arguments).await;
         }
         with_state(&self.state, |s| features::commands::execute(s, params))
     }

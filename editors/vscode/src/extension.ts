@@ -9,6 +9,7 @@ import { readLintSettings, readServerSettings, type InitializationOptions } from
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_SECTION, INSTALL_DOCS, LANGUAGE_ID } from "./constants";
+import { registerExportTei } from "./exportTei";
 import { registerPreview } from "./preview";
 import { registerShowReferences } from "./references";
 import { isPathLike, resolveServer } from "./serverPath";
@@ -70,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scholi
     }),
   );
   registerPreview(context, () => running?.client);
+  registerExportTei(context, () => running?.client);
   registerShowReferences(context);
   // In an untrusted workspace the server path comes from user settings only
   // (package.json: restrictedConfigurations); trust may change which binary to run.

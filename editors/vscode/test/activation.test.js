@@ -495,3 +495,41 @@ test("the server's translation report (the code lens's command) is shown in the 
     JSON.stringify(standin.recorded.infoMessages),
   );
 });
+
+test("Scholia: Export to TEI runs the server's scholia.exportTei on the active document and saves the files it names", { timeout: 30000 }, async (t) => {
+  const dir = tempDir(t);
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  installFakeServer(bin);
+  const log = path.join(dir, "server.log");
+  const files = ["file:///ws/export/a.xml", "file:///ws/export/register.xml"];
+  withEnv(t, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, SCHOLIA_FAKE_LOG: log, SCHOLIA_FAKE_REPORT: JSON.stringify({ applied: true, files }) });
+
+  const standin = createVscodeStandin({ workspaceFolder: dir });
+  // The files the applied edit left unsaved, and the ones saved.
+  const saved = [];
+  standin.vscode.workspace.openTextDocument = (uri) =>
+    Promise.resolve({ uri, isDirty: true, save: () => (saved.push(uri.toString()), Promise.resolve(true)) });
+  standin.vscode.workspace.asRelativePath = (uri) => uri.toString().replace("file:///ws/", "");
+  const { extension } = loadBundle(t, standin);
+  const context = fakeContext();
+  const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
+  await api.settled();
+
+  const run = standin.recorded.commandHandlers.get("scholia.exportToTei");
+  assert.ok(run, `scholia.exportToTei registered (${standin.recorded.registeredCommands.join(", ")})`);
+
+  // No .scholia editor: a message, no request.
+  assert.equal(await run(), undefined);
+  assert.ok(standin.recorded.infoMessages.some((m) => /Open a \.scholia document/.test(m.message)));
+  assert.equal(readLog(log).filter((e) => e.method === "workspace/executeCommand").length, 0);
+
+  standin.vscode.window.activeTextEditor = { document: { uri: standin.vscode.Uri.file("/ws/a.scholia"), languageId: "scholia" } };
+  assert.deepEqual(await run(), files);
+  const sent = readLog(log).filter((e) => e.method === "workspace/executeCommand");
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].params, { command: "scholia.exportTei", arguments: ["file:///ws/a.scholia"] });
+  assert.deepEqual(saved, files);
+  assert.ok(standin.recorded.infoMessages.some((m) => m.message === "Scholia: exported to export/a.xml (and register.xml)."));
+});

@@ -543,6 +543,62 @@ function M.translation_report(bufnr, arguments, on_done)
   end, bufnr)
 end
 
+-- Export to TEI -----------------------------------------------------------------
+
+--- The server command that exports a document to TEI.
+M.EXPORT_TEI = "scholia.exportTei"
+
+--- Exports a document (a buffer, by default the current one) to TEI. The
+--- server answers with a `workspace/applyEdit` that creates (or replaces) the
+--- document's .xml and register.xml in the workspace's export folder
+--- (`[export] dir` of scholia.toml, default export/), from the text the
+--- buffer holds now; Neovim applies it (the files are then buffers with
+--- unsaved text) before the server answers, and the files are written here.
+--- `on_done(paths?, err?)` is called after.
+--- @param bufnr integer?
+--- @param on_done fun(paths: string[]?, err: any)?
+function M.export_tei(bufnr, on_done)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = "scholia" })[1]
+  if not client then
+    notify("no scholia language server is attached to this buffer", vim.log.levels.WARN)
+    if on_done then
+      on_done(nil, "no client")
+    end
+    return
+  end
+  local params = { command = M.EXPORT_TEI, arguments = { vim.uri_from_bufnr(bufnr) } }
+  client_request(client, "workspace/executeCommand", params, function(err, result)
+    if err then
+      notify("Export to TEI failed: " .. tostring(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      if on_done then
+        on_done(nil, err)
+      end
+      return
+    end
+    local paths = {}
+    for _, uri in ipairs(type(result) == "table" and result.files or {}) do
+      local path = vim.uri_to_fname(uri)
+      local b = vim.fn.bufadd(path)
+      vim.fn.bufload(b)
+      if vim.bo[b].modified then
+        -- `write!`: creating the file emptied it on disk under a buffer
+        -- that may still be loaded from an earlier export.
+        vim.api.nvim_buf_call(b, function()
+          vim.cmd("silent noautocmd write!")
+        end)
+      end
+      paths[#paths + 1] = path
+    end
+    if paths[1] then
+      notify("exported to " .. vim.fn.fnamemodify(paths[1], ":~:.") .. " (and register.xml)")
+    end
+    if on_done then
+      on_done(paths, nil)
+    end
+  end, bufnr)
+end
+
 -- Setup -----------------------------------------------------------------------
 
 --- Filetype, parser registration, the FileType autocmd and the commands.
@@ -593,6 +649,10 @@ function M.bootstrap()
   vim.lsp.commands[M.SHOW_REFERENCES] = function(command)
     M.show_references(command.arguments)
   end
+
+  vim.api.nvim_create_user_command("ScholiaExportTei", function()
+    M.export_tei(0)
+  end, { desc = "scholia: export this document to TEI in the workspace's export folder (scholia.exportTei)" })
 
   vim.api.nvim_create_user_command("ScholiaBuildParser", function()
     M.build_parser()
