@@ -121,6 +121,18 @@ pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
+    /// Other places the problem involves (LSP `relatedInformation`), such
+    /// as the other entry of a `duplicate-authority` pair.
+    pub related: Vec<Related>,
+}
+
+/// A place in another (or the same) file that a diagnostic points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: std::path::PathBuf,
+    /// Byte range in that file.
+    pub range: Range<usize>,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -131,7 +143,14 @@ impl Diagnostic {
             code,
             severity: code.default_severity(),
             message: message.into(),
+            related: Vec::new(),
         }
+    }
+
+    /// The diagnostic with one more related place.
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
     }
 }
 

@@ -55,6 +55,9 @@ fn start(
             "workspace": {
                 "workspaceEdit": { "documentChanges": document_changes },
             },
+            // The end of the indexing progress tells when the index is
+            // complete (workspace-wide actions are disabled until then).
+            "window": { "workDoneProgress": true },
         },
     });
     let result = client
@@ -65,6 +68,14 @@ fn start(
         .unwrap_or("utf-16");
     client.encoding = Encoding::from_name(enc).expect("a known encoding");
     client.notify("initialized", json!({}));
+    if root.is_some() {
+        client.wait_notification("$/progress", |p| {
+            p["value"]["kind"] == "end"
+                && p["token"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("scholia/index/"))
+        });
+    }
     client
 }
 
@@ -593,6 +604,7 @@ fn tag_one_untagged_mention_or_every_one() {
         .check(expect![[r#"
             quickfix                  Tag `Stalin` as [[stalin|Stalin]]  [preferred]  [fixes untagged-mention]
             quickfix                  Tag every untagged occurrence of `Stalin` in this document  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Stalin` in the workspace  [fixes untagged-mention]
             refactor.rewrite          Use the preferred name `Joseph Stalin`
 
             === Tag `Stalin` as [[stalin|Stalin]]
@@ -611,6 +623,7 @@ fn tag_one_untagged_mention_or_every_one() {
         .check(expect![[r#"
             quickfix                  Tag `Stalin` as [[stalin|Stalin]]  [preferred]  [fixes untagged-mention]
             quickfix                  Tag every untagged occurrence of `Stalin` in this document  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Stalin` in the workspace  [fixes untagged-mention]
             refactor.rewrite          Use the preferred name `Joseph Stalin`
 
             === Tag every untagged occurrence of `Stalin` in this document
@@ -632,6 +645,7 @@ fn tag_a_name_as_itself_and_an_ambiguous_name_once_per_entry() {
         .apply("Tag `Zhou Enlai` as [[Zhou Enlai]]")
         .check(expect![[r#"
             quickfix                  Tag `Zhou Enlai` as [[Zhou Enlai]]  [preferred]  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Zhou Enlai` in the workspace  [fixes untagged-mention]
 
             === Tag `Zhou Enlai` as [[Zhou Enlai]]
             --- doc.scholia
@@ -659,6 +673,7 @@ fn tag_with_utf32_columns() {
         .check(expect![[r#"
             quickfix                  Tag `Lüshun` as [[port-arthur|Lüshun]]  [preferred]  [fixes untagged-mention]
             quickfix                  Tag every untagged occurrence of `Lüshun` in this document  [fixes untagged-mention]
+            quickfix                  Tag every untagged `Lüshun` in the workspace  [fixes untagged-mention]
             refactor.rewrite          Use the preferred name `Port Arthur`
 
             === Tag every untagged occurrence of `Lüshun` in this document
@@ -829,3 +844,96 @@ fn write_folios_for_an_archival_ll() {
             --- diagnostics: ambiguous-locator 1 → 0
         "#]]);
 }
+
+/// `duplicate-authority` in a registry file: the later entry is merged into
+/// the earlier one (names become aliases, a variant and the fields the
+/// earlier lacks move, a conflicting `born` is kept as a comment), its
+/// table is deleted, and a closed document's mentions written with its id
+/// are renamed (those written with a name keep their text).
+#[test]
+fn merge_two_entries_with_one_wikidata_id() {
+    let mut case = Case::new(REGISTRY_WITH_A_DUPLICATE)
+        .apply("Merge `person.chou-en-lai` into `person.zhou-enlai`");
+    case.root = Some("authority");
+    case.file = "registry/people.toml";
+    case.check(expect![[r#"
+        quickfix                  Merge `person.chou-en-lai` into `person.zhou-enlai`  [fixes duplicate-authority]
+
+        === Merge `person.chou-en-lai` into `person.zhou-enlai`
+        --- registry/people.toml
+        [person.zhou-enlai]
+        name = "Zhou Enlai"
+        aliases = ["Premier Zhou", "Chou En-lai", "Chou"]
+        born = 1898
+        wikidata = "Q17427"
+        variants = { wade-giles = "Chou En-lai" }
+        # from `person.chou-en-lai`: born = 1899
+        died = 1976
+        viaf = "78769600"
+
+        [person.stalin]
+        name = "Joseph Stalin"
+        wikidata = "Q855"
+
+        # Places follow.
+        [place.moscow]
+        name = "Moscow"
+        --- telegram.scholia
+        ⋮ (5 lines unchanged)
+        [[zhou-enlai|chou-en-lai]] met [[stalin|Stalin]]; [[Chou En-lai]] and [[zhou-enlai|the Premier]] left for [[Moscow]].
+        --- diagnostics: duplicate-authority 2 → 0
+    "#]]);
+}
+
+/// The merge is offered at the earlier entry's id too, and nowhere else.
+#[test]
+fn the_merge_is_offered_at_either_shared_id_only() {
+    let registry = REGISTRY_WITH_A_DUPLICATE.replace("$0", "");
+    let at_first = registry.replacen("\"Q17427\"", "\"Q17$0427\"", 1);
+    let at_stalin = registry.replacen("\"Q855\"", "\"Q8$055\"", 1);
+    for (fixture, expect) in [
+        (
+            at_first,
+            expect![[r#"
+                quickfix                  Merge `person.chou-en-lai` into `person.zhou-enlai`  [fixes duplicate-authority]
+            "#]],
+        ),
+        (
+            at_stalin,
+            expect![[r#"
+            (no actions)
+        "#]],
+        ),
+    ] {
+        let mut case = Case::new(&fixture);
+        case.root = Some("authority");
+        case.file = "registry/people.toml";
+        case.check(expect);
+    }
+}
+
+/// The registry of `tests/fixtures/code_actions/authority`, the cursor on
+/// the later entry's Wikidata id.
+const REGISTRY_WITH_A_DUPLICATE: &str = r#"[person.zhou-enlai]
+name = "Zhou Enlai"
+aliases = ["Premier Zhou"]
+born = 1898
+wikidata = "Q17427"
+
+[person.stalin]
+name = "Joseph Stalin"
+wikidata = "Q855"
+
+[person.chou-en-lai]
+name = "Chou En-lai"
+aliases = ["Chou"]
+variants = { wade-giles = "Chou En-lai" }
+born = 1899
+died = 1976
+viaf = "78769600"
+wikidata = "$0Q17427"   # the same item: one person entered twice
+
+# Places follow.
+[place.moscow]
+name = "Moscow"
+"#;

@@ -1,6 +1,10 @@
 //! References and rename over the real stdio transport, on the fixture
 //! workspace `tests/fixtures/editing/` (three documents, two of them closed
-//! while the requests run).
+//! while the requests run): one references and one rename case as the smoke
+//! tests of the wire, the registry file as a place to ask from, the raw and
+//! streamed answers, and the live workspace. The references of a citation
+//! key and of a footnote, and the footnote rename and the refusals, are data
+//! in process, in `tests/ide_more.rs`.
 
 mod support;
 
@@ -155,45 +159,6 @@ fn references_without_declaration_and_from_the_registry_file() {
     .assert_eq(&render(&dir, &refs, client.encoding));
 }
 
-#[test]
-fn references_of_a_citation_key_and_of_a_footnote() {
-    let (mut client, dir) = start(&["utf-16"]);
-    let (uri, text) = open(&mut client, &dir, "a.scholia");
-    let refs = client
-        .request(
-            "textDocument/references",
-            json!({
-                "textDocument": { "uri": uri },
-                "position": position(&text, "[@aprf-45-1-343]", "aprf", client.encoding),
-                "context": { "includeDeclaration": true },
-            }),
-        )
-        .unwrap();
-    expect_test::expect![[r#"
-        a.scholia:2:12-2:25 aprf-45-1-343
-        a.scholia:8:25-8:38 aprf-45-1-343
-        c.scholia:2:12-2:25 aprf-45-1-343
-        sources.json:1:11-1:24 aprf-45-1-343
-    "#]]
-    .assert_eq(&render(&dir, &refs, client.encoding));
-    let refs = client
-        .request(
-            "textDocument/references",
-            json!({
-                "textDocument": { "uri": uri },
-                "position": position(&text, "[^1]: First", "1", client.encoding),
-                "context": { "includeDeclaration": true },
-            }),
-        )
-        .unwrap();
-    expect_test::expect![[r#"
-        a.scholia:5:41-5:45 [^1]
-        a.scholia:7:0-7:4 [^1]
-        a.scholia:8:17-8:21 [^1]
-    "#]]
-    .assert_eq(&render(&dir, &refs, client.encoding));
-}
-
 /// Applies a WorkspaceEdit's `changes` to the files on disk of the copy
 /// (the server never writes files; the test plays the editor).
 fn apply(edit: &Value, enc: Encoding) -> Vec<String> {
@@ -262,73 +227,6 @@ fn renaming_an_id_rewrites_the_registry_and_mentions_in_closed_files() {
         let out = String::from_utf8(out.stdout).unwrap();
         assert!(out.contains("0 errors"), "{out}");
     }
-}
-
-#[test]
-fn renaming_a_footnote_label_and_refusals() {
-    let (mut client, dir) = start(&["utf-16"]);
-    let (uri, text) = open(&mut client, &dir, "a.scholia");
-    let at = position(&text, "[^1]: First", "1", client.encoding);
-    let edit = client
-        .request(
-            "textDocument/rename",
-            json!({ "textDocument": { "uri": uri }, "position": at, "newName": "first" }),
-        )
-        .unwrap();
-    let edits = &edit["changes"][&uri];
-    assert_eq!(edits.as_array().unwrap().len(), 3, "{edit}");
-    assert!(
-        edits
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["newText"] == "first")
-    );
-    // A label that exists, an invalid id, a taken id, a citation key.
-    let taken = client
-        .request(
-            "textDocument/rename",
-            json!({ "textDocument": { "uri": uri }, "position": at, "newName": "2" }),
-        )
-        .unwrap_err();
-    assert_eq!(
-        taken["message"],
-        "footnote [^2] already exists in this document"
-    );
-    let at_mention = position(&text, "[[stalin]]", "stalin", client.encoding);
-    let invalid = client
-        .request(
-            "textDocument/rename",
-            json!({ "textDocument": { "uri": uri }, "position": at_mention, "newName": "Joseph Stalin" }),
-        )
-        .unwrap_err();
-    assert_eq!(
-        invalid["message"],
-        "`Joseph Stalin` is not a registry id: use lower-case letters, digits and `-`"
-    );
-    let taken_id = client
-        .request(
-            "textDocument/rename",
-            json!({ "textDocument": { "uri": uri }, "position": at_mention, "newName": "zhou-enlai" }),
-        )
-        .unwrap_err();
-    assert_eq!(
-        taken_id["message"],
-        "the id `zhou-enlai` is taken by Zhou Enlai (person)"
-    );
-    let at_key = position(&text, "[@aprf-45-1-329", "aprf", client.encoding);
-    let refused = client
-        .request(
-            "textDocument/prepareRename",
-            json!({ "textDocument": { "uri": uri }, "position": at_key }),
-        )
-        .unwrap_err();
-    assert!(
-        refused["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("citation keys belong to the bibliography")
-    );
 }
 
 fn codes(diags: &[support::lsp_client::Diag]) -> Vec<String> {

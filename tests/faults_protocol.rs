@@ -5,13 +5,13 @@
 //! the server still answers. The server's output is read strictly: one
 //! malformed frame from it fails the test.
 
-mod raw_client;
+mod support;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use raw_client::{Raw, frame, uri};
 use serde_json::{Value, json};
+use support::lsp_client::{Client, TIMEOUT, frame, uri_of as uri};
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
@@ -26,9 +26,14 @@ fn code(reply: &Value) -> i64 {
         .unwrap_or_else(|| panic!("not an error reply: {reply}"))
 }
 
-fn started() -> Raw {
-    let mut s = Raw::spawn();
-    s.initialize(None);
+/// The server with the test hooks, not initialized.
+fn spawned() -> Client {
+    Client::spawn_with_hooks()
+}
+
+fn started() -> Client {
+    let mut s = spawned();
+    s.initialize(None, Some(&["utf-16"]));
     s
 }
 
@@ -37,23 +42,23 @@ fn doc_uri(name: &str) -> String {
     uri(&PathBuf::from("/scholia-faults-nowhere").join(name))
 }
 
-fn hover(s: &mut Raw, uri: &str, line: u32, character: u32) -> Value {
-    s.request(
+fn hover(s: &mut Client, uri: &str, line: u32, character: u32) -> Value {
+    s.request_reply(
         "textDocument/hover",
         json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } }),
     )
 }
 
 /// Sends a raw frame body and returns the next error reply that arrives.
-fn reply_to_body(s: &mut Raw, body: &[u8]) -> Value {
+fn reply_to_body(s: &mut Client, body: &[u8]) -> Value {
     s.write(&frame(body));
     next_error(s)
 }
 
-fn next_error(s: &mut Raw) -> Value {
-    let deadline = Instant::now() + raw_client::TIMEOUT;
+fn next_error(s: &mut Client) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
     while Instant::now() < deadline {
-        if let Some(m) = s.next(Duration::from_millis(200))
+        if let Some(m) = s.next_message(Duration::from_millis(200))
             && m.get("error").is_some()
         {
             return m;
@@ -139,15 +144,15 @@ fn wrong_content_length_is_survived_and_later_messages_are_answered() {
     let body = request(1);
     s.write(format!("Content-Length: 10\r\n\r\n{body}").as_bytes());
     s.write(&frame(request(2).as_bytes()));
-    let reply = s.response(&json!(2));
+    let reply = s.reply(&json!(2));
     assert!(reply.get("result").is_some(), "{reply}");
 
     // Too long: the message is recovered, and so is the one after it.
     let body = request(3);
     s.write(format!("Content-Length: {}\r\n\r\n{body}", body.len() + 25).as_bytes());
     s.write(&frame(request(4).as_bytes()));
-    assert!(s.response(&json!(3)).get("result").is_some());
-    assert!(s.response(&json!(4)).get("result").is_some());
+    assert!(s.reply(&json!(3)).get("result").is_some());
+    assert!(s.reply(&json!(4)).get("result").is_some());
 
     // Unreadable lengths, a header block without one, garbage lines.
     for head in [
@@ -169,32 +174,32 @@ fn wrong_content_length_is_survived_and_later_messages_are_answered() {
         )
         .as_bytes(),
     );
-    assert!(s.response(&json!(5)).get("result").is_some());
+    assert!(s.reply(&json!(5)).get("result").is_some());
     s.still_serving();
 }
 
 #[test]
 fn unknown_methods_get_method_not_found_and_unknown_notifications_are_logged() {
     let mut s = started();
-    let reply = s.request("scholia/noSuchMethod", json!({}));
+    let reply = s.request_reply("scholia/noSuchMethod", json!({}));
     assert_eq!(code(&reply), METHOD_NOT_FOUND, "{reply}");
     // `$/` requests must be answered too (tower-lsp alone drops them).
-    let reply = s.request("$/noSuchRequest", json!({}));
+    let reply = s.request_reply("$/noSuchRequest", json!({}));
     assert_eq!(code(&reply), METHOD_NOT_FOUND, "{reply}");
     s.notify("scholia/noSuchNotification", json!({ "x": 1 }));
     s.notify("$/noSuchNotification", json!({}));
     s.wait_stderr("ignoring unknown notification `scholia/noSuchNotification`");
     // The test hooks exist only with SCHOLIA_TEST_HOOKS=1.
-    let mut plain = Raw::spawn_with(&[]);
-    plain.initialize(None);
-    let reply = plain.request("scholia/test/panic", json!({}));
+    let mut plain = Client::spawn();
+    plain.initialize(None, Some(&["utf-16"]));
+    let reply = plain.request_reply("scholia/test/panic", json!({}));
     assert_eq!(code(&reply), METHOD_NOT_FOUND, "{reply}");
     s.still_serving();
 }
 
 #[test]
 fn requests_before_initialize_are_refused_and_notifications_ignored() {
-    let mut s = Raw::spawn();
+    let mut s = spawned();
     let u = doc_uri("early.scholia");
     let reply = hover(&mut s, &u, 0, 0);
     assert_eq!(code(&reply), SERVER_NOT_INITIALIZED, "{reply}");
@@ -202,11 +207,11 @@ fn requests_before_initialize_are_refused_and_notifications_ignored() {
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": u, "languageId": "scholia", "version": 1, "text": "[^1]" } }),
     );
-    s.initialize(None);
+    s.initialize(None, Some(&["utf-16"]));
     // The early didOpen was dropped: the document is not open.
     assert_eq!(hover(&mut s, &u, 0, 1)["result"], Value::Null);
     // A second initialize is an invalid request.
-    let reply = s.request("initialize", json!({ "capabilities": {} }));
+    let reply = s.request_reply("initialize", json!({ "capabilities": {} }));
     assert_eq!(code(&reply), INVALID_REQUEST, "{reply}");
     s.still_serving();
 }
@@ -214,11 +219,11 @@ fn requests_before_initialize_are_refused_and_notifications_ignored() {
 #[test]
 fn requests_after_shutdown_are_invalid_and_exit_ends_the_process() {
     let mut s = started();
-    let reply = s.request("shutdown", Value::Null);
+    let reply = s.request_reply("shutdown", Value::Null);
     assert_eq!(reply["result"], Value::Null, "{reply}");
     let reply = hover(&mut s, &doc_uri("late.scholia"), 0, 0);
     assert_eq!(code(&reply), INVALID_REQUEST, "{reply}");
-    let reply = s.request("shutdown", Value::Null);
+    let reply = s.request_reply("shutdown", Value::Null);
     assert_eq!(code(&reply), INVALID_REQUEST, "{reply}");
     s.notify(
         "textDocument/didOpen",
@@ -253,7 +258,7 @@ fn notifications_for_unopened_documents_are_ignored_with_a_log_line() {
     assert!(log.contains("didChange for"), "{log}");
     // Requests on it answer "nothing here".
     assert_eq!(hover(&mut s, &u, 0, 0)["result"], Value::Null);
-    let reply = s.request(
+    let reply = s.request_reply(
         "textDocument/definition",
         json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 0 } }),
     );
@@ -273,7 +278,7 @@ fn stale_versions_are_applied_and_out_of_range_positions_clamped() {
         json!({ "textDocument": { "uri": u, "languageId": "scholia", "version": 5,
                                    "text": "Text.[^1]\n\n[^1]: A note.\n" } }),
     );
-    s.wait_diagnostics(&u, |p| p["version"] == 5);
+    s.wait_published(&u, |p| p["version"] == 5);
     // A stale version (3 after 5): the client holds the text with this
     // change, so it is applied (logged), and diagnostics follow the text.
     s.notify(
@@ -283,7 +288,7 @@ fn stale_versions_are_applied_and_out_of_range_positions_clamped() {
                                                 "end": { "line": 0, "character": 5 } },
                                      "text": "[^9]" }] }),
     );
-    let p = s.wait_diagnostics(&u, |p| p["version"] == 3);
+    let p = s.wait_published(&u, |p| p["version"] == 3);
     let codes: Vec<&str> = p["diagnostics"]
         .as_array()
         .unwrap()
@@ -300,7 +305,7 @@ fn stale_versions_are_applied_and_out_of_range_positions_clamped() {
                                                 "end": { "line": 7, "character": 0 } },
                                      "text": "Late [^8]." }] }),
     );
-    let p = s.wait_diagnostics(&u, |p| p["version"] == 6);
+    let p = s.wait_published(&u, |p| p["version"] == 6);
     let last = p["diagnostics"]
         .as_array()
         .unwrap()
@@ -383,7 +388,7 @@ fn a_storm_of_cancel_requests_leaves_every_request_answered() {
     }
     s.write(&batch);
     for id in &ids {
-        let reply = s.response(&json!(id));
+        let reply = s.reply(&json!(id));
         let ok = reply.get("result").is_some()
             || reply["error"]["code"].as_i64() == Some(REQUEST_CANCELLED);
         assert!(ok, "{reply}");
@@ -409,7 +414,7 @@ fn closing_stdin_ends_the_server_within_a_second() {
     assert!(took < Duration::from_secs(1));
 
     // Before initialize.
-    let mut s = Raw::spawn();
+    let mut s = spawned();
     assert!(
         s.close_and_time_exit(Duration::from_secs(1)).is_some(),
         "before initialize"
@@ -441,7 +446,7 @@ fn a_panic_in_a_handler_is_an_error_reply_and_the_next_request_works() {
                                    "text": "Text.[^1]\n\n[^1]: A note.\n" } }),
     );
     for _ in 0..3 {
-        let reply = s.request("scholia/test/panic", json!({}));
+        let reply = s.request_reply("scholia/test/panic", json!({}));
         assert_eq!(code(&reply), INTERNAL_ERROR, "{reply}");
         assert!(
             reply["error"]["message"]
@@ -452,6 +457,9 @@ fn a_panic_in_a_handler_is_an_error_reply_and_the_next_request_works() {
         );
     }
     s.wait_stderr("scholia: internal error: scholia/test/panic");
+    // The panics above were on purpose: waits for diagnostics must not
+    // take them for a failure.
+    s.acknowledge_stderr();
     // The lock the panic poisoned is taken over: requests and edits work.
     let reply = hover(&mut s, &u, 0, 6);
     assert!(
@@ -463,7 +471,7 @@ fn a_panic_in_a_handler_is_an_error_reply_and_the_next_request_works() {
         json!({ "textDocument": { "uri": u, "version": 2 },
                 "contentChanges": [{ "text": "[^2]\n" }] }),
     );
-    s.wait_diagnostics(&u, |p| p["version"] == 2);
+    s.wait_published(&u, |p| p["version"] == 2);
     s.still_serving();
 }
 

@@ -8,6 +8,8 @@
 //! Positions in the snapshots are 0-based `line:col`, columns in UTF-16.
 //! What is about the protocol (sync, encodings, capabilities, faults,
 //! loading order) stays over stdio in `tests/lsp.rs` and its neighbours.
+//! `tests/ide_more.rs` holds more cases in the same form (the ones moved
+//! from the stdio files).
 
 mod support;
 

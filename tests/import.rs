@@ -142,6 +142,8 @@ enum Notes {
     Slash,
     /// `*`, `**` → `[^star1]`, `[^star2]`.
     Star,
+    /// `n)` → `[^n]`.
+    Paren,
 }
 
 /// `[^label]` as the export wrote it.
@@ -150,6 +152,7 @@ fn marker(notes: Notes, label: &str) -> String {
         Notes::Bracket => format!("[{label}]"),
         Notes::Slash => format!("{label}/"),
         Notes::Star => "*".repeat(label.trim_start_matches("star").parse().unwrap()),
+        Notes::Paren => format!("{label})"),
     }
 }
 
@@ -630,6 +633,25 @@ fn slash_notes_and_numbered_points() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.output.contains("\n1/ the initiative"));
     assert!(run.output.contains("[in the Congress][^1], because"));
+}
+
+/// `1)` notes: a marker right after a word or punctuation, its note below;
+/// `(1)` enumerations, `1) ` list items in the running text, `see 1)` and
+/// numbers before a parenthesis (`1950)`, `10:30)`) stay text.
+#[test]
+fn paren_notes_and_list_items() {
+    let run = import_fixture("paren_notes", &[], false);
+    snapshot(
+        "paren_notes",
+        Notes::Paren,
+        &run,
+        expect_file!["fixtures/import/paren_notes.scholia"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(run.output.contains("\n1) the border posts stay"));
+    assert!(run.output.contains("the second point.[^1] He asked"));
+    assert!(run.output.contains("within ten days.[^2]\n"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! hover texts and locations.
 //!
 //! The hover and definition cases that are about the feature, not the
-//! protocol, are data in `tests/ide.rs` (in process, same workspace).
+//! protocol, are data in `tests/ide.rs` and `tests/ide_more.rs` (in process).
 //!
 //! The fixture workspace is `tests/fixtures/lsp/ws`; tests that change files
 //! on disk work on a copy in the temp dir. Ranges below are written out as
@@ -409,36 +409,6 @@ fn hover_on_a_mention_shows_the_entity_card() {
     assert_eq!(hover_range(&hover), Some(range(10, 0, 10, 15)));
 }
 
-/// The seeds' workspace with one more document citing the Stalin-Zhou
-/// minutes with a folio locator, and `extra` appended to its scholia.toml:
-/// the hover on that citation.
-fn seeds_citation_hover(extra: &str) -> String {
-    let dir = TempDir::new("seeds-cite");
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    copy_tree(&seeds, &dir.path);
-    let config = dir.join("scholia.toml");
-    let mut toml = read(&config);
-    toml.push_str(extra);
-    std::fs::write(&config, toml).unwrap();
-    let doc = dir.join("folios.scholia");
-    let text = "---\ntitle = \"Folios\"\n---\n\nThe minutes [@aprf-45-1-343, fols. 97-103].\n";
-    std::fs::write(&doc, text).unwrap();
-    let mut client = Client::start(Some(&dir.path), None);
-    client.open_file(&doc);
-    let hover = client.hover(&doc, pos(4, 20));
-    hover_text(&hover)
-}
-
-#[test]
-fn hover_on_a_seed_citation_in_chicago_notes_and_in_apa() {
-    expect_test::expect!["D. Rozas, K. Weathersby, “Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952,” September 19, 1952, f. 45, op. 1, d. 343, fols. 97–103, Archive of the President of the Russian Federation (APRF)."].assert_eq(&seeds_citation_hover(""));
-    expect_test::expect![[r#"
-        Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952 (D. Rozas & K. Weathersby, trans.). (1952). Archive of the President of the Russian Federation (APRF) (f. 45, op. 1, d. 343).
-
-        (Minutes of Conversation between I.V. Stalin and Zhou Enlai, 19 September 1952, 1952, Folios 97–103)"#]]
-        .assert_eq(&seeds_citation_hover("\n[citations]\nstyle = \"apa\"\nlocale = \"en-US\"\n"));
-}
-
 // ---------------------------------------------------------------------------
 // definition (the other hover and definition cases are data in tests/ide.rs;
 // these check the conversion of locations in other files)
@@ -479,17 +449,6 @@ fn definition_of_a_mention_is_the_id_key_of_its_registry_entry() {
     assert_eq!(
         find_within(&read(&people), "[person.zhou-enlai]", "zhou-enlai", enc),
         range(11, 8, 11, 18)
-    );
-}
-
-#[test]
-fn definition_of_translation_of_is_the_original() {
-    let mut client = start_ws();
-    let trans = ws().join("trans.scholia");
-    client.open_file(&trans);
-    assert_eq!(
-        client.definition(&trans, pos(4, 22)),
-        vec![(ws().join("orig.scholia"), range(0, 0, 0, 0))]
     );
 }
 

@@ -584,8 +584,21 @@ proptest! {
                 prop_assert!(action.edits.is_empty());
                 continue;
             }
-            prop_assert!(!action.edits.is_empty(), "{:?}", action);
-            for f in &action.edits {
+            // A workspace-wide action comes without its edits; in this
+            // one document they are `name_edits`' (what resolving gives).
+            let deferred: Vec<code_actions::FileEdit> = match &action.deferred {
+                Some(code_actions::Deferred::TagWorkspace { name, id }) => {
+                    prop_assert!(action.edits.is_empty());
+                    let entity = ws.registry.index_of(id).unwrap();
+                    let edits = scholia::import::tag::name_edits(&d, &ws, name, entity);
+                    prop_assert!(!edits.is_empty(), "nothing to tag for {:?}", action);
+                    vec![code_actions::FileEdit { path: d.path.clone(), edits }]
+                }
+                None => Vec::new(),
+            };
+            let files = if deferred.is_empty() { &action.edits } else { &deferred };
+            prop_assert!(!files.is_empty(), "{:?}", action);
+            for f in files {
                 if f.path != d.path {
                     // The registry: one insertion at its end.
                     prop_assert!(action.title.starts_with("Add `"));

@@ -16,7 +16,7 @@
 //! takes minutes to load): `.ci/run` runs them in release,
 //! `cargo test --release --test resource_bounds -- --include-ignored`.
 
-mod raw_client;
+mod support;
 
 use std::fs;
 use std::path::PathBuf;
@@ -25,8 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use raw_client::{Raw, frame, uri};
 use serde_json::{Value, json};
+use support::lsp_client::{Client, frame, uri_of as uri};
 
 /// The performance budget's peak RSS.
 const MAX_RSS_MB: u64 = 1500;
@@ -65,7 +65,7 @@ impl SystemTimeNanos {
 struct Watchdog(Arc<AtomicBool>);
 
 impl Watchdog {
-    fn new(s: &Raw, what: &'static str) -> Watchdog {
+    fn new(s: &Client, what: &'static str) -> Watchdog {
         let done = Arc::new(AtomicBool::new(false));
         let flag = done.clone();
         let pid = s.pid().to_string();
@@ -94,16 +94,16 @@ impl Drop for Watchdog {
 
 /// The server, initialized (with `root` as its workspace), waiting up to
 /// `HANG_LIMIT` for each answer.
-fn server(root: Option<&std::path::Path>, what: &'static str) -> (Raw, Watchdog) {
-    let mut s = Raw::spawn();
+fn server(root: Option<&std::path::Path>, what: &'static str) -> (Client, Watchdog) {
+    let mut s = Client::spawn_with_hooks();
     s.set_timeout(HANG_LIMIT);
     let dog = Watchdog::new(&s, what);
-    s.initialize(root);
+    s.initialize(root, Some(&["utf-16"]));
     (s, dog)
 }
 
 /// Peak resident memory of the server (VmHWM), in MB.
-fn peak_rss_mb(s: &Raw) -> u64 {
+fn peak_rss_mb(s: &Client) -> u64 {
     let status = fs::read_to_string(format!("/proc/{}/status", s.pid())).unwrap_or_default();
     status
         .lines()
@@ -112,7 +112,7 @@ fn peak_rss_mb(s: &Raw) -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-fn open(s: &mut Raw, uri: &str, text: &str) {
+fn open(s: &mut Client, uri: &str, text: &str) {
     s.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "scholia", "version": 1, "text": text } }),
@@ -126,7 +126,7 @@ fn count(p: &Value) -> usize {
 /// Writes `FLOOD_BYTES` of `$/cancelRequest` notifications for ids that
 /// were never sent, in one write: more than a pipe holds, so the write ends
 /// only if the server keeps reading.
-fn flood(s: &mut Raw) {
+fn flood(s: &mut Client) {
     let mut bytes = Vec::with_capacity(FLOOD_BYTES + 100);
     let mut i = 0;
     while bytes.len() < FLOOD_BYTES {
@@ -147,7 +147,7 @@ fn flood(s: &mut Raw) {
 /// every time measured. Returns the last diagnostics and how the requests
 /// sent meanwhile were served.
 fn exercise(
-    s: &mut Raw,
+    s: &mut Client,
     uri: &str,
     text: &str,
     hover_at: (u32, u32),
@@ -165,12 +165,12 @@ fn exercise(
     flood(s);
     let flooded = t.elapsed();
     let busy = !s.answered(&json!(unknown));
-    let reply = s.response(&json!(cancelled));
+    let reply = s.reply(&json!(cancelled));
     assert!(
         reply.get("result").is_some() || reply["error"]["code"] == -32800,
         "{what}: a hover sent while busy, then cancelled: {reply}"
     );
-    let reply = s.response(&json!(unknown));
+    let reply = s.reply(&json!(unknown));
     assert_eq!(reply["error"]["code"], -32601, "{what}: {reply}");
     let answered = start.elapsed();
     // What the server had published for this document when it answered
@@ -181,10 +181,10 @@ fn exercise(
         .filter(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
         .map(|n| n["params"].clone())
         .collect();
-    let first = s.wait_diagnostics(uri, |p| p["version"] == 1);
+    let first = s.wait_published(uri, |p| p["version"] == 1);
     let opened = start.elapsed();
     let t = Instant::now();
-    let hover = s.request("textDocument/hover", hover_params);
+    let hover = s.request_reply("textDocument/hover", hover_params);
     assert!(hover.get("result").is_some(), "{what}: {hover}");
     let hovered = t.elapsed();
     let t = Instant::now();
@@ -195,7 +195,7 @@ fn exercise(
                                                 "end": { "line": 0, "character": 0 } },
                                      "text": "x" }] }),
     );
-    let last = s.wait_diagnostics(uri, |p| p["version"] == 2);
+    let last = s.wait_published(uri, |p| p["version"] == 2);
     let keystroke = t.elapsed();
     s.still_serving();
     let rss = peak_rss_mb(s);
@@ -283,7 +283,7 @@ fn a_50_mb_single_line_document() {
                                                 "end": { "line": 1, "character": 0 } },
                                      "text": "[^9]\n" }] }),
     );
-    let p = s.wait_diagnostics(&u, |p| p["version"] == 3);
+    let p = s.wait_published(&u, |p| p["version"] == 3);
     assert!(p.to_string().contains("undefined-footnote"), "{p}");
 }
 
@@ -299,7 +299,7 @@ fn a_document_with_50_000_problems_sends_10_000_and_a_note() {
     let (mut s, _dog) = server(None, "50,000 problems");
     let u = uri(&PathBuf::from("/scholia-bounds-nowhere/problems.scholia"));
     open(&mut s, &u, &text);
-    let p = s.wait_diagnostics(&u, |p| p["version"] == 1);
+    let p = s.wait_published(&u, |p| p["version"] == 1);
     assert_eq!(count(&p), 10_001);
     let note = truncation_note(&p).expect("a diagnostic says what was left out");
     // 50,000 undefined footnotes and a missing source.
@@ -375,7 +375,7 @@ fn a_registry_of_200_000_entries() {
     let full = if has_code(&last, "unknown-entity") {
         last
     } else {
-        s.wait_diagnostics(&u, |p| has_code(p, "unknown-entity"))
+        s.wait_published(&u, |p| has_code(p, "unknown-entity"))
     };
     let last = full;
     eprintln!(
@@ -383,7 +383,7 @@ fn a_registry_of_200_000_entries() {
         count(&last),
         reg.len() >> 20
     );
-    let hover = s.request(
+    let hover = s.request_reply(
         "textDocument/hover",
         json!({ "textDocument": { "uri": u }, "position": { "line": 2, "character": 3 } }),
     );
@@ -394,7 +394,7 @@ fn a_registry_of_200_000_entries() {
         "{hover}"
     );
     let t = Instant::now();
-    let completion = s.request(
+    let completion = s.request_reply(
         "textDocument/completion",
         json!({ "textDocument": { "uri": u }, "position": { "line": 2, "character": 2 } }),
     );

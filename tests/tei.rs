@@ -392,3 +392,59 @@ fn hostile_tei_gets_a_clear_error() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not well-formed XML"), "{err}");
 }
+
+/// A citation key that is also a registry id (`kennan`; `38th-parallel`,
+/// whose xml:id is mapped): register.xml keeps every xml:id unique (jing
+/// refuses a duplicate ID), pointers follow, and the round trip is exact.
+#[test]
+fn a_key_that_is_also_a_registry_id_gets_its_own_xml_id() {
+    let ws = root().join("tests/fixtures/tei/collision");
+    let out = tmp("collision");
+    export(&ws, &out);
+    let register = std::fs::read_to_string(out.join("register.xml")).expect("register");
+    let ids: Vec<&str> = register
+        .split("xml:id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "kennan",
+            "acheson",
+            "_33_8th-parallel",
+            "_bibl__33_8th-parallel",
+            "_bibl_kennan",
+            "acheson-present"
+        ]
+    );
+    let doc = std::fs::read_to_string(out.join("kennan.xml")).expect("document");
+    assert!(
+        doc.contains("<persName ref=\"register.xml#kennan\">"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<ptr target=\"register.xml#_bibl_kennan\"/>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<ptr target=\"register.xml#_bibl__33_8th-parallel\"/>"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<ptr target=\"register.xml#acheson-present\"/>"),
+        "{doc}"
+    );
+    let result = Command::new("jing")
+        .arg(schema())
+        .arg(out.join("register.xml"))
+        .arg(out.join("kennan.xml"))
+        .output()
+        .expect("jing runs");
+    assert!(
+        result.status.success(),
+        "jing rejects the export:\n{}",
+        String::from_utf8_lossy(&result.stdout)
+    );
+    assert_eq!(round_trip(&ws, "collision"), 1);
+}

@@ -409,7 +409,11 @@ fn server_offers_the_report_as_a_code_lens_and_a_command() {
     let caps = &init["capabilities"];
     assert_eq!(
         caps["executeCommandProvider"]["commands"],
-        json!(["scholia.translationReport", "scholia.preview"])
+        json!([
+            "scholia.translationReport",
+            "scholia.preview",
+            "scholia.exportTei"
+        ])
     );
     assert!(caps["codeLensProvider"].is_object(), "{caps}");
 

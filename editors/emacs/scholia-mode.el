@@ -22,8 +22,10 @@
 ;; - eglot starts `scholia lsp' (`scholia-server-path') with the project
 ;;   root at the nearest `scholia.toml', not at the version-control root.
 ;; - `scholia-translation-report' shows how a translation differs from
-;;   its original; `scholia-export-tei' and `scholia-preview' run the
-;;   server's export and preview commands when the server offers them.
+;;   its original; `scholia-export-tei' (C-c C-e) writes the document's
+;;   TEI and register.xml into the workspace's export folder (the server's
+;;   `scholia.exportTei', whose edit is applied in Lisp: eglot 1.9 cannot
+;;   create files), and `scholia-preview' opens the reading-edition page.
 ;;
 ;; Setup:
 ;;
@@ -34,6 +36,7 @@
 ;;; Code:
 
 (require 'project)
+(require 'seq)
 (require 'subr-x)
 
 (declare-function eglot-current-server "eglot" ())
@@ -332,15 +335,63 @@ Runs the server's `scholia.translationReport' command."
 ;; when it does not.
 ;; ---------------------------------------------------------------------
 
+(defun scholia--uri-to-path (uri)
+  "The file name of URI, with eglot's function of this version."
+  (funcall (if (fboundp 'eglot-uri-to-path) 'eglot-uri-to-path 'eglot--uri-to-path) uri))
+
+(defun scholia--write-file (path text)
+  "Make PATH hold TEXT (UTF-8, LF), through its buffer when one visits it."
+  (let ((buf (find-buffer-visiting path))
+        (coding-system-for-write 'utf-8-unix))
+    (if buf
+        (with-current-buffer buf
+          (let ((inhibit-read-only t))
+            (erase-buffer)
+            (insert text)
+            (setq buffer-file-coding-system 'utf-8-unix)
+            (save-buffer)))
+      (with-temp-file path
+        (setq buffer-file-coding-system 'utf-8-unix)
+        (insert text)))))
+
+(defun scholia--apply-file-edit (edit)
+  "Apply the workspace EDIT of the server's TEI export; the files written.
+EDIT's `documentChanges' are `create' operations and text edits that
+replace a file's whole text, which eglot 1.9 cannot apply (it knows no
+`CreateFile'), so they are applied here: the folder is made, and the
+file is written (its buffer, if one visits it, is replaced and saved)."
+  (let (written)
+    (seq-doseq (change (plist-get edit :documentChanges))
+      (pcase (plist-get change :kind)
+        ("create"
+         (make-directory (file-name-directory (scholia--uri-to-path (plist-get change :uri))) t))
+        ('nil
+         (let* ((path (scholia--uri-to-path (plist-get (plist-get change :textDocument) :uri)))
+                (edits (plist-get change :edits)))
+           (unless (= (length edits) 1)
+             (error "Unexpected export edit of %s: %S" path edits))
+           (make-directory (file-name-directory path) t)
+           (scholia--write-file path (plist-get (aref edits 0) :newText))
+           (push path written)))
+        (kind (error "Unexpected operation `%s' in the export's edit" kind))))
+    (nreverse written)))
+
 (defun scholia-export-tei ()
-  "Export this document to TEI, as the server's export command does.
-The server answers with a workspace edit (or sends one), applied here."
+  "Export this document to TEI, as `scholia export --format tei' does.
+The document's .xml and register.xml go to the workspace's export
+folder (`[export] dir' of scholia.toml, default export/), made from the
+text of this buffer, saved or not.  The server computes them and answers
+with the workspace edit (`returnEdit'; it writes no file itself), which
+is applied here.  Returns the files written."
   (interactive)
-  (let ((answer (scholia--execute scholia-export-tei-command (scholia--uri))))
-    (when (and (listp answer)
-               (or (plist-get answer :changes) (plist-get answer :documentChanges)))
-      (eglot--apply-workspace-edit answer))
-    (message "Exported to TEI")))
+  (let* ((answer (scholia--execute scholia-export-tei-command
+                                   (list :uri (scholia--uri) :returnEdit t)))
+         (edit (and (listp answer) (plist-get answer :edit))))
+    (unless edit
+      (user-error "The server answered no export"))
+    (let ((files (scholia--apply-file-edit edit)))
+      (message "Exported to TEI: %s" (mapconcat #'file-relative-name files ", "))
+      files)))
 
 (defun scholia-preview ()
   "Render this document as its reading-edition page and open it in a browser."

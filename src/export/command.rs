@@ -42,7 +42,9 @@ struct Job {
     rel: String,
 }
 
-fn rel_of(root: Option<&Path>, path: &Path) -> String {
+/// A document's path relative to `root` with `/` (its file name when it is
+/// not below `root`).
+pub(crate) fn rel_of(root: Option<&Path>, path: &Path) -> String {
     let rel = root
         .and_then(|r| path.strip_prefix(r).ok())
         .map(Path::to_path_buf)

@@ -3,6 +3,7 @@
 //! in `html`).
 
 pub mod command;
+pub mod document;
 pub mod html;
 pub mod ids;
 pub mod tei;

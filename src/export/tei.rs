@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::ids::xml_id;
+use super::ids::{key_xml_id, xml_id};
 use super::walk::{Container, Event, EventKind, Insertion, Target, Walk, walk};
 use super::xml::Xml;
 use crate::base::Diagnostic;
@@ -253,10 +253,11 @@ impl<'w, 'a, W: Write> DocWriter<'w, 'a, W> {
         if !source_cites.is_empty() {
             for c in source_cites {
                 for item in &c.items {
-                    let mut target = format!("{}#{}", self.register, xml_id(&item.key));
-                    if self.ws.bibliography.get(&item.key).is_none() {
-                        target = format!("#{}", xml_id(&item.key));
-                    }
+                    let target = if self.ws.bibliography.get(&item.key).is_some() {
+                        format!("{}#{}", self.register, bibl_id(self.ws, &item.key))
+                    } else {
+                        format!("#{}", xml_id(&item.key))
+                    };
                     self.x.empty("ptr", &[("target", &target)])?;
                     if let Some(l) = &item.locator {
                         self.x.element("citedRange", &[], l)?;
@@ -452,7 +453,7 @@ impl<'w, 'a, W: Write> DocWriter<'w, 'a, W> {
                 EventKind::MentionTarget => {}
                 EventKind::CiteKey { key, known } => {
                     let target = if *known {
-                        format!("{}#{}", self.register, xml_id(key))
+                        format!("{}#{}", self.register, bibl_id(self.ws, key))
                     } else {
                         format!("#{}", xml_id(key))
                     };
@@ -681,6 +682,12 @@ impl<'w, 'a, W: Write> DocWriter<'w, 'a, W> {
     }
 }
 
+/// The `xml:id` of a bibliography entry in `register.xml`: prefixed when a
+/// registry entry has the same id (`ids::key_xml_id`).
+fn bibl_id(ws: &Workspace, key: &str) -> String {
+    key_xml_id(key, ws.registry.get(key).is_some())
+}
+
 /// The whole register: registry and bibliography.
 pub fn register<W: Write>(out: W, ws: &Workspace) -> io::Result<()> {
     let mut x = Xml::new(out);
@@ -834,7 +841,7 @@ fn bibl<W: Write>(
     ws: &Workspace,
     b: &crate::workspace::bibliography::BibEntry,
 ) -> io::Result<()> {
-    let id = xml_id(&b.key);
+    let id = bibl_id(ws, &b.key);
     let kind: String = b
         .kind
         .chars()

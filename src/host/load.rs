@@ -73,6 +73,20 @@ pub fn index_documents(paths: &[PathBuf], enc: Encoding) -> Vec<(PathBuf, DocSum
         .collect()
 }
 
+/// Reads and scans documents (off the lock, in parallel): the closed
+/// documents a workspace-wide action reads (`Host::closed_documents`,
+/// `Host::tag_everywhere`). A file that cannot be read is left out.
+pub fn read_documents(paths: &[PathBuf]) -> HashMap<PathBuf, Document> {
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .filter_map(|p| {
+            let text = workspace::read_text(p).ok()?;
+            Some((p.clone(), Document::scan(p.clone(), text)))
+        })
+        .collect()
+}
+
 /// The files a client that can watch is asked to watch (glob patterns).
 pub const WATCHED_GLOBS: [&str; 5] = [
     "**/*.scholia",

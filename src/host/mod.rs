@@ -24,7 +24,7 @@ use crate::diagnostics;
 use crate::text::{Encoding, LineCol, LineIndex};
 use crate::workspace::{self, DocSummary, Document, Workspace};
 
-pub use load::{LoadJob, Poller, WATCHED_GLOBS, index_documents, load};
+pub use load::{LoadJob, Poller, WATCHED_GLOBS, index_documents, load, read_documents};
 
 /// Open documents larger than this are kept in sync (their text follows
 /// every change) but not parsed or checked: a diagnostic says so. Parsing
@@ -72,12 +72,41 @@ pub enum Report<'a> {
         text: &'a str,
         index: &'a LineIndex,
         list: Vec<Diagnostic>,
+        /// The files the diagnostics' related places lie in (for converting
+        /// their ranges).
+        others: Vec<RelatedFile<'a>>,
     },
     /// An open document above `MAX_ANALYZED`, not analysed: one note
     /// (`too_large_message`) at the start of the file.
     TooLarge { bytes: usize },
     /// No diagnostics any more (the file's workspace is gone).
     Clear,
+}
+
+/// A file that a diagnostic's related information points into.
+pub struct RelatedFile<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub index: &'a LineIndex,
+}
+
+/// The registry, bibliography and config files of `ws` that the related
+/// places of `list` lie in (related information points only there).
+fn related_files<'a>(ws: &'a Workspace, list: &[Diagnostic]) -> Vec<RelatedFile<'a>> {
+    let mut out: Vec<RelatedFile<'a>> = Vec::new();
+    for r in list.iter().flat_map(|d| &d.related) {
+        if out.iter().any(|f| f.path == r.path) {
+            continue;
+        }
+        if let Some((path, aux)) = ws.aux.get_key_value(&r.path) {
+            out.push(RelatedFile {
+                path,
+                text: &aux.text,
+                index: &aux.line_index,
+            });
+        }
+    }
+    out
 }
 
 /// A document held open by the editor, or read from disk (`Host::document`).
@@ -431,6 +460,60 @@ impl Host {
         ))))
     }
 
+    /// The documents of the workspace of `path` that the editor does not
+    /// hold: what a workspace-wide action reads from disk. The server reads
+    /// them off its lock (`read_documents`) and hands them to
+    /// `tag_everywhere`.
+    pub fn closed_documents(&self, path: &Path) -> Vec<PathBuf> {
+        if self.is_loading(path) {
+            return Vec::new();
+        }
+        self.workspace_of(path)
+            .docs
+            .keys()
+            .filter(|p| self.open_doc(p).is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// "Tag every untagged `name` in the workspace": the documents of the
+    /// workspace of `path` (open ones as the editor holds them, the others
+    /// from `read` when they are there, else read from disk now) where
+    /// `name` stands untagged for the entry `id`, each with the edits that
+    /// tag it (`import::tag::workspace_edits`), in path order. Refused
+    /// while the workspace's index is incomplete (a document not indexed
+    /// yet would be missed) and when `id` no longer names an entry.
+    pub fn tag_everywhere<'a>(
+        &'a self,
+        path: &Path,
+        name: &str,
+        id: &str,
+        read: &'a HashMap<PathBuf, Document>,
+    ) -> Result<Vec<(DocRef<'a>, crate::import::tag::Edits)>, String> {
+        if self.is_incomplete(path) {
+            return Err(crate::import::tag::INDEXING.to_string());
+        }
+        let ws = self.workspace_of(path);
+        if !ws.has_root() {
+            return Err("this document is in no workspace".into());
+        }
+        let entity = ws
+            .registry
+            .index_of(id)
+            .ok_or_else(|| format!("`{id}` is no longer a registry id"))?;
+        let paths: Vec<PathBuf> = ws.docs.keys().cloned().collect();
+        Ok(crate::import::tag::workspace_edits(
+            ws,
+            &paths,
+            name,
+            entity,
+            |p| match (self.open_doc(p), read.get(p)) {
+                (Some(doc), _) | (None, Some(doc)) => Some(DocRef::Open(doc)),
+                (None, None) => self.document(p),
+            },
+        ))
+    }
+
     pub fn open_file(&mut self, path: PathBuf, version: i32, text: String) {
         let doc = (is_document(&path) && text.len() <= MAX_ANALYZED)
             .then(|| Document::scan(path.clone(), text.clone()));
@@ -671,11 +754,15 @@ impl Host {
             None if is_document(path) => Report::TooLarge {
                 bytes: file.rope.len_bytes(),
             },
-            Some(doc) => Report::Found {
-                text: &doc.text,
-                index: &doc.line_index,
-                list: self.check(doc, ws),
-            },
+            Some(doc) => {
+                let list = self.check(doc, ws);
+                Report::Found {
+                    text: &doc.text,
+                    index: &doc.line_index,
+                    others: related_files(ws, &list),
+                    list,
+                }
+            }
             None => {
                 let aux = ws.aux.get(path)?;
                 let mut list = diagnostics::aux_diagnostics(ws, path, !self.is_incomplete(path));
@@ -683,6 +770,7 @@ impl Host {
                 Report::Found {
                     text: &aux.text,
                     index: &aux.line_index,
+                    others: related_files(ws, &list),
                     list,
                 }
             }
@@ -713,6 +801,7 @@ impl Host {
             report: Report::Found {
                 text: &aux.text,
                 index: &aux.line_index,
+                others: related_files(ws, &list),
                 list,
             },
         })

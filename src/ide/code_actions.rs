@@ -19,7 +19,11 @@
 //!   first registry file.
 //! - `quickfix` **Tag `Name` as [[id|Name]]** for an untagged name (one per
 //!   entry when the name is ambiguous), and **Tag every untagged occurrence
-//!   of `Name` in this document** when it occurs more than once.
+//!   of `Name` in this document** when it occurs more than once, and **Tag
+//!   every untagged `Name` in the workspace** for a name of one entry: its
+//!   edits, over every document of the workspace, are computed when it is
+//!   chosen (`Deferred`), and it is disabled while the workspace's
+//!   documents are being indexed.
 //! - `quickfix` **Not a mention: ignore `Phrase`** for an untagged name
 //!   inside a longer capitalised phrase (`China` in `Twentieth-Century
 //!   China`, `AP` in `AP RF`): the phrase joins `not-mentions` in
@@ -30,7 +34,6 @@
 //!   display text, or an untagged name, is an alias or variant spelling.
 
 use std::ops::Range;
-use std::path::PathBuf;
 
 use super::renumber::{self, NoRenumbering};
 use crate::base::Code;
@@ -38,13 +41,7 @@ use crate::syntax::model::Mention;
 use crate::workspace::registry::{Kind as EntityKind, NameMatch, is_valid_id};
 use crate::workspace::{Document, Resolution, Workspace};
 
-/// Edits of one file: byte ranges of its current text and their new text,
-/// sorted by start and non-overlapping.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEdit {
-    pub path: PathBuf,
-    pub edits: Vec<(Range<usize>, String)>,
-}
+pub use super::FileEdit;
 
 /// What sort of action (the LSP `CodeActionKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,6 +82,18 @@ pub struct Action {
     pub disabled: Option<String>,
     /// Indices (into the request's diagnostics) of the diagnostics it fixes.
     pub fixes: Vec<usize>,
+    /// An action over the whole workspace, whose edits (empty here) are
+    /// computed only when it is chosen (`codeAction/resolve`).
+    pub deferred: Option<Deferred>,
+}
+
+/// The work of an action whose edits are computed when it is chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deferred {
+    /// Tag every untagged occurrence of `name` (compared folded) that names
+    /// the entry `id`, in every document of the workspace
+    /// (`import::tag::workspace_edits`).
+    TagWorkspace { name: String, id: String },
 }
 
 impl Action {
@@ -96,6 +105,7 @@ impl Action {
             preferred: false,
             disabled: None,
             fixes: Vec::new(),
+            deferred: None,
         }
     }
 }
@@ -160,6 +170,44 @@ pub fn code_actions(
     out
 }
 
+/// Every code action for the selection `sel` of registry file `path`,
+/// given the client's diagnostics: the merge of two entries that share an
+/// authority id (`duplicate-authority`, see `merge`), offered at either
+/// id. `incomplete`: the workspace index is still being built; the merge
+/// renames mentions across the workspace, so it is offered disabled (like
+/// rename, refused until every document is indexed).
+pub fn registry_code_actions<'a>(
+    ws: &'a Workspace,
+    path: &std::path::Path,
+    sel: Range<usize>,
+    diagnostics: &[(Code, Range<usize>)],
+    incomplete: bool,
+    open: impl Fn(&std::path::Path) -> Option<&'a Document> + Copy,
+) -> Vec<Action> {
+    let hints = Hints { sel, diagnostics };
+    let mut out = Vec::new();
+    for m in super::merge::merges(ws, path, open) {
+        if !m.at.iter().any(|r| hints.at(Code::DuplicateAuthority, r)) {
+            continue;
+        }
+        let mut action = Action::new(m.title, ActionKind::QuickFix, m.edits);
+        action.fixes =
+            m.at.iter()
+                .flat_map(|r| hints.fixing(Code::DuplicateAuthority, r))
+                .collect();
+        action.fixes.sort_unstable();
+        action.fixes.dedup();
+        if incomplete {
+            action.edits.clear();
+            action.disabled = Some(
+                "the workspace is still being indexed: the merge renames mentions in every document, so it waits until all are known".into(),
+            );
+        }
+        out.push(action);
+    }
+    out
+}
+
 /// `ambiguous-locator`: write `fols.`/`fol.` for `ll.`/`l.`.
 fn locator_fixes(doc: &Document, ws: &Workspace, hints: &Hints<'_>, out: &mut Vec<Action>) {
     for d in crate::diagnostics::ambiguous_locators(doc, ws) {
@@ -184,15 +232,7 @@ fn locator_fixes(doc: &Document, ws: &Workspace, hints: &Hints<'_>, out: &mut Ve
 // Text helpers
 // ---------------------------------------------------------------------------
 
-/// The line ending a text uses: that of its first line break (`\n` when it
-/// has none).
-pub fn line_ending(text: &str) -> &'static str {
-    match text.find(['\n', '\r']) {
-        Some(i) if text[i..].starts_with("\r\n") => "\r\n",
-        Some(i) if text[i..].starts_with('\r') => "\r",
-        _ => "\n",
-    }
-}
+pub use crate::text::line_ending;
 
 /// The length of the line break that ends `text`, 0 when none.
 fn trailing_break(text: &str) -> usize {
@@ -578,6 +618,27 @@ fn tag_mentions(
                         .collect(),
                 }],
             );
+            action.fixes = fixes(&all);
+            out.push(action);
+        }
+        // Every occurrence in the workspace: listed here without its
+        // edits, which read every document (`Deferred`).
+        if let [one] = entities.as_slice()
+            && ws.has_root()
+        {
+            let mut action = Action::new(
+                format!("Tag every untagged `{text}` in the workspace"),
+                ActionKind::QuickFix,
+                Vec::new(),
+            );
+            if ws.indexing {
+                action.disabled = Some(crate::import::tag::INDEXING.to_string());
+            } else {
+                action.deferred = Some(Deferred::TagWorkspace {
+                    name: text.to_string(),
+                    id: ws.registry.entities[*one].id.clone(),
+                });
+            }
             action.fixes = fixes(&all);
             out.push(action);
         }

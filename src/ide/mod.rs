@@ -7,9 +7,11 @@ pub mod definition;
 pub mod fixes;
 pub mod folding;
 pub mod hover;
+pub mod lenses;
 pub mod links;
 pub mod locator_fix;
 pub mod markup;
+pub mod merge;
 pub mod references;
 pub mod rename;
 pub mod renumber;
@@ -41,6 +43,15 @@ impl Location {
             span: None,
         }
     }
+}
+
+/// Edits of one file: byte ranges of its current text and their new text,
+/// sorted by start and non-overlapping (code actions, the merge of two
+/// registry entries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdit {
+    pub path: PathBuf,
+    pub edits: Vec<(Range<usize>, String)>,
 }
 
 /// A text edit in some file; `span` as in `Location`.

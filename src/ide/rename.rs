@@ -140,58 +140,74 @@ pub fn rename<'a>(
                 location: Location::new(e.file.clone(), e.id_range.clone()),
                 new_text: new_name.to_string(),
             }];
-            // Whether a target written so is renamed: the id, unless it is
-            // also a name or alias (then it keeps resolving after the
-            // rename: left as written).
-            let renamed = |written: &str| {
-                written.eq_ignore_ascii_case(&e.id)
-                    && !ws
-                        .registry
-                        .names_of(*i)
-                        .any(|n| n.eq_ignore_ascii_case(written))
-            };
-            for doc in ws.mentioning(*i) {
-                let path = doc.path;
-                // A closed document's mentions are written as its targets
-                // are: when none of the targets naming the entity is
-                // renamed, no mention is, and none needs reading (an
-                // entity mentioned by name in 12,000 documents).
-                let closed = open(path).is_none();
-                if closed
-                    && !doc
-                        .summary
-                        .mention_targets
-                        .iter()
-                        .enumerate()
-                        .any(|(t, w)| doc.names_entity(t as u32, *i) && renamed(w))
-                {
-                    continue;
-                }
-                for m in mentions_of(*i, &doc, &open) {
-                    let written = m.written;
-                    if !renamed(written) {
-                        continue;
-                    }
-                    let new_text = if m.has_display {
-                        new_name.to_string()
-                    } else {
-                        // Keep the text the reader sees.
-                        format!("{new_name}|{written}")
-                    };
-                    edits.push(Edit {
-                        location: Location {
-                            path: path.to_path_buf(),
-                            range: m.target,
-                            span: m.target_span,
-                        },
-                        new_text,
-                    });
-                }
-            }
+            edits.extend(mention_edits(ws, *i, new_name, open));
             Ok(edits)
         }
         Target::CiteKey(_) => Err("citation keys are not renamed by scholia".into()),
     }
+}
+
+/// The edits that make every mention of entry `i` written with its id
+/// name `new_id` instead (a mention written with a name or alias keeps its
+/// text; `[[old-id]]` becomes `[[new-id|old-id]]`), in open documents
+/// (`open`) and closed ones. Rename, and the merge of two entries, use it.
+pub fn mention_edits<'a>(
+    ws: &'a Workspace,
+    i: usize,
+    new_id: &str,
+    open: impl Fn(&Path) -> Option<&'a Document>,
+) -> Vec<Edit> {
+    let e = &ws.registry.entities[i];
+    let mut edits = Vec::new();
+    // Whether a target written so is renamed: the id, unless it is
+    // also a name or alias (then it keeps resolving after the
+    // rename: left as written).
+    let renamed = |written: &str| {
+        written.eq_ignore_ascii_case(&e.id)
+            && !ws
+                .registry
+                .names_of(i)
+                .any(|n| n.eq_ignore_ascii_case(written))
+    };
+    for doc in ws.mentioning(i) {
+        let path = doc.path;
+        // A closed document's mentions are written as its targets
+        // are: when none of the targets naming the entity is
+        // renamed, no mention is, and none needs reading (an
+        // entity mentioned by name in 12,000 documents).
+        let closed = open(path).is_none();
+        if closed
+            && !doc
+                .summary
+                .mention_targets
+                .iter()
+                .enumerate()
+                .any(|(t, w)| doc.names_entity(t as u32, i) && renamed(w))
+        {
+            continue;
+        }
+        for m in mentions_of(i, &doc, &open) {
+            let written = m.written;
+            if !renamed(written) {
+                continue;
+            }
+            let new_text = if m.has_display {
+                new_id.to_string()
+            } else {
+                // Keep the text the reader sees.
+                format!("{new_id}|{written}")
+            };
+            edits.push(Edit {
+                location: Location {
+                    path: path.to_path_buf(),
+                    range: m.target,
+                    span: m.target_span,
+                },
+                new_text,
+            });
+        }
+    }
+    edits
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! | bracket | `[1]` anywhere but at the start of a line | `[1] text` |
 //! | slash | `1/` or `x/` right after a word or punctuation: `Congress.1/`, `said.x/` | `1/ text`, `x/ text` |
 //! | star | `*`, `**`, … right after a word or punctuation | `* text`, `** text` |
+//! | parenthesis | `1)` right after a word or punctuation: `border.1)`, `troops1)` | `1) text` |
 //!
 //! A note line is a note when a marker with its label stands on an earlier
 //! line; of several such lines, the last one is the note (numbered points
@@ -15,6 +16,13 @@
 //! marker without a note stays as it is and is reported. Slash and star
 //! markers, and note lines without a marker, are reported only when the
 //! document uses that convention for other notes: elsewhere they are text.
+//!
+//! A parenthesis marker is only the closing parenthesis of nothing: `(1)`
+//! and `(see art.12)` close a parenthesis opened before them on the line,
+//! `see 1)` and a `1) ` list item at the start of a line stand after a
+//! space or nothing, and `1.5)`, `3,000)`, `12:30)` or `1950)` are numbers
+//! (a separator between digits, or more than three digits): none is a
+//! marker.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
@@ -24,14 +32,15 @@ enum Conv {
     Bracket,
     Slash,
     Star,
+    Paren,
 }
 
 impl Conv {
-    const ALL: [Conv; 3] = [Conv::Bracket, Conv::Slash, Conv::Star];
+    const ALL: [Conv; 4] = [Conv::Bracket, Conv::Slash, Conv::Star, Conv::Paren];
 
     fn label(self, raw: &str) -> String {
         match self {
-            Conv::Bracket | Conv::Slash => raw.to_string(),
+            Conv::Bracket | Conv::Slash | Conv::Paren => raw.to_string(),
             Conv::Star => format!("star{}", raw.len()),
         }
     }
@@ -41,6 +50,7 @@ impl Conv {
             Conv::Bracket => format!("[{raw}]"),
             Conv::Slash => format!("{raw}/"),
             Conv::Star => raw.to_string(),
+            Conv::Paren => format!("{raw})"),
         }
     }
 }
@@ -98,6 +108,14 @@ fn note_line(conv: Conv, s: &str) -> Option<(String, usize)> {
             }
             (&s[..n], &s[n..])
         }
+        Conv::Paren => {
+            let close = s.find(')')?;
+            let digits = &s[..close];
+            if !is_number(digits) {
+                return None;
+            }
+            (digits, &s[close + 1..])
+        }
     };
     let gap = after.len() - after.trim_start().len();
     match conv {
@@ -116,6 +134,16 @@ fn is_xs(s: &str) -> bool {
 
 fn is_number(s: &str) -> bool {
     (1..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// How many parentheses `s` leaves open (a `)` that closes none, such as
+/// a `1)` marker, counts for nothing).
+fn open_parens(s: &str) -> usize {
+    s.bytes().fold(0, |depth, b| match b {
+        b'(' => depth + 1,
+        b')' => depth.saturating_sub(1),
+        _ => depth,
+    })
 }
 
 /// Punctuation that may follow a marker.
@@ -182,6 +210,46 @@ fn markers(conv: Conv, s: &str, from: usize) -> Vec<(Range<usize>, String)> {
                     out.push((start..end, digits.to_string()));
                 }
                 i = end;
+            }
+        }
+        Conv::Paren => {
+            let bytes = s.as_bytes();
+            let mut i = from;
+            while i < s.len() {
+                if !bytes[i].is_ascii_digit() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < s.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i >= s.len() || bytes[i] != b')' {
+                    continue;
+                }
+                let end = i + 1;
+                i = end;
+                let digits = &s[start..end - 1];
+                let Some(prev) = prev_of(start) else {
+                    continue;
+                };
+                // `see 1)`: a space before; `(1)`, `(art.12)`: the
+                // parenthesis closes one opened before it on the line.
+                let opened = open_parens(&s[..start]) > 0;
+                // `1.5)`, `3,000)`, `12:30)`: a number's separator.
+                let in_number = !prev.is_alphanumeric()
+                    && s[..start - prev.len_utf8()]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_digit());
+                if is_number(digits)
+                    && !prev.is_whitespace()
+                    && !opened
+                    && !in_number
+                    && ends_marker(s[end..].chars().next())
+                {
+                    out.push((start..end, digits.to_string()));
+                }
             }
         }
         Conv::Star => {
@@ -390,6 +458,49 @@ mod tests {
         let (out, findings) = run("1/ the initiative;\n2/ it will be better.");
         assert_eq!(out, ["1/ the initiative;", "2/ it will be better."]);
         assert!(findings.is_empty());
+    }
+
+    #[test]
+    fn parentheses() {
+        let (out, findings) = run(concat!(
+            "The points (1) and (2) were agreed:\n",
+            "1) the border stays closed;\n",
+            "2) the troops stay.\n",
+            "He left the border.1) The troops2), see 1) and (art.12), stayed.\n",
+            "At 12:30) or 1.5) or 3,000) or in 1950) nothing.\n",
+            "1) Closed since May.\n",
+            "2) Two divisions.",
+        ));
+        assert_eq!(
+            out,
+            [
+                "The points (1) and (2) were agreed:",
+                "1) the border stays closed;",
+                "2) the troops stay.",
+                "He left the border.[^1] The troops[^2], see 1) and (art.12), stayed.",
+                "At 12:30) or 1.5) or 3,000) or in 1950) nothing.",
+                "[^1]: Closed since May.",
+                "[^2]: Two divisions."
+            ]
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        // List items alone, and enumerations, are text.
+        let (out, findings) = run("Agreed: (1) this, (2) that.\n1) first;\n2) second.");
+        assert_eq!(
+            out,
+            ["Agreed: (1) this, (2) that.", "1) first;", "2) second."]
+        );
+        assert!(findings.is_empty());
+        // Once the convention is in use, a marker without its note and a
+        // note without its marker are reported.
+        let (out, findings) = run("One.1) Two.3)\n1) A note.\n2) Another.");
+        assert_eq!(out, ["One.[^1] Two.3)", "[^1]: A note.", "2) Another."]);
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(findings[0].starts_with("1:11: note marker `3)` has no note"));
+        assert!(findings[1].starts_with("3:0: note `2)` has no marker"));
+        // With slash notes in the same export, labels do not collide.
+        let (out, _) = run("A.1/ B.1)\n1/ Slash.\n1) Paren.");
+        assert_eq!(out, ["A.[^1] B.[^1-2]", "[^1]: Slash.", "[^1-2]: Paren."]);
     }
 
     #[test]

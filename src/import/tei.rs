@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::export::ids::from_xml_id;
+use crate::export::ids::{from_xml_id, key_from_xml_id};
 use crate::export::tei::SCHOLIA_NS;
 
 /// Deeper nesting is refused (no TEI needs it; the reader holds a frame
@@ -251,6 +251,12 @@ fn local(name: &[u8]) -> String {
 fn id_of_pointer(target: &str) -> String {
     let frag = target.rsplit('#').next().unwrap_or(target);
     from_xml_id(frag).unwrap_or_else(|| frag.to_string())
+}
+
+/// The citation key a pointer names (`ids::key_xml_id`'s either form).
+fn key_of_pointer(target: &str) -> String {
+    let frag = target.rsplit('#').next().unwrap_or(target);
+    key_from_xml_id(frag).unwrap_or_else(|| frag.to_string())
 }
 
 fn is_label(s: &str) -> bool {
@@ -577,7 +583,7 @@ impl Importer<'_> {
         }
         if parent == "listBibl" && (name == "bibl" || name == "biblStruct") {
             let key = get(a, "xml:id")
-                .map(|id| from_xml_id(id).unwrap_or_else(|| id.to_string()))
+                .map(|id| key_from_xml_id(id).unwrap_or_else(|| id.to_string()))
                 .unwrap_or_default();
             self.bibl = Some(BiblEntry {
                 key,
@@ -641,7 +647,7 @@ impl Importer<'_> {
                         };
                         self.header
                             .source
-                            .push_str(&format!("{sep}@{}", id_of_pointer(t)));
+                            .push_str(&format!("{sep}@{}", key_of_pointer(t)));
                         self.header.source_items += 1;
                     }
                     None
@@ -765,7 +771,7 @@ impl Importer<'_> {
                 self.write(&format!("[^{n}]"));
             }
             "ptr" if parent == "bibl" => {
-                let key = id_of_pointer(get(a, "target").unwrap_or(""));
+                let key = key_of_pointer(get(a, "target").unwrap_or(""));
                 self.write(&format!("@{key}"));
             }
             "citedRange" => {}
@@ -930,7 +936,7 @@ impl Importer<'_> {
             }
             "ptr" | "ref" if self.frames.iter().any(|f| f.bibl.is_some()) => {
                 if let Some(t) = get(a, "target") {
-                    let key = id_of_pointer(t);
+                    let key = key_of_pointer(t);
                     let first = self
                         .frames
                         .iter()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::base::{Diagnostic, Severity};
-use crate::host::{FileChange, Host};
+use crate::host::{FileChange, Host, RelatedFile};
 use crate::ide::Location;
 use crate::ide::markup::Markup;
 use crate::text::{Encoding, LineCol, LineIndex};
@@ -162,6 +162,32 @@ fn diagnostic_at(d: &Diagnostic, range: lsp::Range) -> lsp::Diagnostic {
     }
 }
 
+/// The related places of `d` as LSP related information, each converted
+/// through its file's text in `others` (a place in no such file is left
+/// out).
+fn related_information(
+    d: &Diagnostic,
+    others: &[RelatedFile<'_>],
+    uri_of: &dyn Fn(&Path) -> Option<lsp::Uri>,
+    enc: Encoding,
+) -> Option<Vec<lsp::DiagnosticRelatedInformation>> {
+    let list: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            let file = others.iter().find(|f| f.path == r.path)?;
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location {
+                    uri: uri_of(&r.path)?,
+                    range: range(file.index, file.text, &r.range, enc),
+                },
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    (!list.is_empty()).then_some(list)
+}
+
 /// The most diagnostics published for one file. Past it, the first ones
 /// (in document order) are sent with a note saying how many were left out:
 /// half a million problems in one file help nobody, and converting and
@@ -208,6 +234,8 @@ pub fn diagnostics(
     text: &str,
     list: &[Diagnostic],
     enc: Encoding,
+    others: &[RelatedFile<'_>],
+    uri_of: &dyn Fn(&Path) -> Option<lsp::Uri>,
 ) -> Vec<lsp::Diagnostic> {
     let mut kept: Vec<&Diagnostic> = list.iter().collect();
     let left_out = kept.len().saturating_sub(MAX_DIAGNOSTICS);
@@ -222,7 +250,10 @@ pub fn diagnostics(
     let at = positions(index, text, &mut offsets, enc);
     let mut out: Vec<lsp::Diagnostic> = kept
         .iter()
-        .map(|d| diagnostic_at(d, lsp::Range::new(at[&d.range.start], at[&d.range.end])))
+        .map(|d| lsp::Diagnostic {
+            related_information: related_information(d, others, uri_of, enc),
+            ..diagnostic_at(d, lsp::Range::new(at[&d.range.start], at[&d.range.end]))
+        })
         .collect();
     if left_out > 0 {
         out.push(lsp::Diagnostic {

@@ -140,6 +140,43 @@ impl Server {
         Ok(Value::Null)
     }
 
+    /// `scholia.exportTei`: the export computed under the lock, then sent
+    /// to the client as `workspace/applyEdit` (awaited without the lock),
+    /// or returned when the client asked for it.
+    async fn export_tei(&self, arguments: &[Value]) -> Result<Option<Value>> {
+        let failed = |message: String| Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+            message: message.into(),
+            data: None,
+        };
+        let export = with_state(&self.state, |s| {
+            features::commands::export_tei(s, arguments)
+        })?
+        .map_err(failed)?;
+        if export.returned {
+            return Ok(Some(
+                serde_json::json!({ "edit": export.edit, "files": export.files }),
+            ));
+        }
+        let answer = self.client.apply_edit(export.edit).await.map_err(|e| {
+            failed(format!(
+                "the editor did not apply the TEI export: {}",
+                e.message
+            ))
+        })?;
+        if !answer.applied {
+            let reason = answer
+                .failure_reason
+                .unwrap_or_else(|| "no reason given".into());
+            return Err(failed(format!(
+                "the editor did not apply the TEI export: {reason}"
+            )));
+        }
+        Ok(Some(
+            serde_json::json!({ "applied": true, "files": export.files }),
+        ))
+    }
+
     /// Waits, without the lock, while the workspace of `uri` loads for the
     /// first time (at most `LOAD_WAIT`): a request is answered from the
     /// loaded workspace, not from a stand-in without registry, bibliography
@@ -411,10 +448,25 @@ fn index_jobs(client: &Client, state: &Mutex<State>, jobs: Vec<(PathBuf, Vec<Pat
             }
         }
         let count = summaries.len();
-        let _ = with_state(state, |s| {
+        let refresh_lenses = with_state(state, |s| {
             s.host.finish_index(&root, summaries);
             s.publish(s.all_diagnostics());
-        });
+            s.client_caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                == Some(true)
+        })
+        .unwrap_or(false);
+        if refresh_lenses {
+            // The registry's "mentioned in N documents" lenses were partial
+            // while indexing. A client that never answers must not stall.
+            let _ = handle.block_on(tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                client.code_lens_refresh(),
+            ));
+        }
         if let Some(p) = progress {
             handle.block_on(p.finish_with_message(format!("{count} documents indexed")));
         }
@@ -704,11 +756,44 @@ impl LanguageServer for Server {
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.loaded(&uri).await;
+        if convert::path_of(&uri).is_some_and(|p| !host::is_document(&p)) {
+            // In a registry file the merge of two entries renames mentions
+            // across the workspace: like rename, it waits for the index
+            // (and is offered disabled if it is still incomplete).
+            self.indexed(&uri).await;
+        }
         self.unless_loading(&uri, |s| features::code_actions::code_action(s, params))
     }
 
     async fn code_action_resolve(&self, params: lsp::CodeAction) -> Result<lsp::CodeAction> {
-        with_state(&self.state, |s| features::code_actions::resolve(s, params))
+        // An action over the whole workspace waits for its index, as a
+        // rename does, then is refused if it is still incomplete.
+        let deferred = params
+            .data
+            .as_ref()
+            .and_then(features::code_actions::deferred_of);
+        let mut read = std::collections::HashMap::new();
+        if let Some((path, _)) = deferred {
+            if let Some(uri) = convert::uri_of(&path) {
+                self.indexed(&uri).await;
+            }
+            // The closed documents are read and scanned off the lock.
+            let paths = with_state(&self.state, |s| s.host.closed_documents(&path))?;
+            read = tokio::task::spawn_blocking(move || host::read_documents(&paths))
+                .await
+                .unwrap_or_default();
+        }
+        with_state(&self.state, |s| {
+            features::code_actions::resolve(s, params, &read)
+        })?
+        .map_err(|why| {
+            // LSP's RequestFailed: editors show its message.
+            Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+                message: format!("scholia: {why}").into(),
+                data: None,
+            }
+        })
     }
 
     async fn folding_range(
@@ -834,12 +919,18 @@ impl LanguageServer for Server {
         if let Some(uri) = features::commands::uri_argument(&params.arguments) {
             self.loaded(&uri).await;
         }
+        if params.command == features::commands::EXPORT_TEI {
+            return self.export_tei(&params.arguments).await;
+        }
         with_state(&self.state, |s| features::commands::execute(s, params))
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri.clone();
         self.loaded(&uri).await;
-        self.unless_loading(&uri, |s| features::commands::code_lens(s, params))
+        self.unless_loading(&uri, |s| {
+            features::registry_lens::code_lens(s, &uri)
+                .or_else(|| features::commands::code_lens(s, params))
+        })
     }
 }

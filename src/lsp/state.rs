@@ -135,8 +135,14 @@ pub fn publishes(
                 _ => convert::uri_of(&f.path)?,
             };
             let diagnostics = match f.report {
-                Report::Found { text, index, list } => {
-                    convert::diagnostics(index, text, &list, enc)
+                Report::Found {
+                    text,
+                    index,
+                    list,
+                    others,
+                } => {
+                    let uri_of = |p: &Path| uris.get(p).cloned().or_else(|| convert::uri_of(p));
+                    convert::diagnostics(index, text, &list, enc, &others, &uri_of)
                 }
                 Report::TooLarge { bytes } => vec![lsp::Diagnostic {
                     range: lsp::Range::default(),

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::registry::{Entity, Registry};
-use crate::base::{Code, Diagnostic};
+use crate::base::{Code, Diagnostic, Related};
 
 /// An authority file scholia knows.
 pub struct Authority {
@@ -178,9 +178,47 @@ fn normalized(key: &str, id: &str) -> String {
     }
 }
 
+/// Two entries with the same id of one authority: `first` comes before
+/// `second` in registry order. An id malformed for its authority pairs
+/// with nothing (it gets its `registry` diagnostic instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub key: String,
+    pub id: String,
+    pub first: usize,
+    pub second: usize,
+}
+
+/// Every pair of entries sharing an authority id, each later holder paired
+/// with the first.
+pub fn duplicates(registry: &Registry) -> Vec<Duplicate> {
+    let mut out = Vec::new();
+    // (key, normalized id) → the first entry with it.
+    let mut first: HashMap<(String, String), usize> = HashMap::new();
+    for (index, e) in registry.entities.iter().enumerate() {
+        for (key, id) in &e.authority {
+            if find(key).is_some_and(|a| !a.is_valid(id.trim())) {
+                continue;
+            }
+            match first.entry((key.clone(), normalized(key, id))) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(index);
+                }
+                std::collections::hash_map::Entry::Occupied(slot) => out.push(Duplicate {
+                    key: key.clone(),
+                    id: id.clone(),
+                    first: *slot.get(),
+                    second: index,
+                }),
+            }
+        }
+    }
+    out
+}
+
 /// Every authority problem of the registry, per file: malformed known ids,
-/// duplicates (reported on both entries), entries without any id (when
-/// `missing`: `missing-authority` is on).
+/// duplicates (reported on both entries, each pointing at the other),
+/// entries without any id (when `missing`: `missing-authority` is on).
 pub fn check(
     registry: &Registry,
     texts: &[(PathBuf, String)],
@@ -201,9 +239,7 @@ pub fn check(
         )
     };
     let mut out = Vec::new();
-    // (key, normalized id) → the first entry with it.
-    let mut first: HashMap<(String, String), usize> = HashMap::new();
-    for (index, e) in registry.entities.iter().enumerate() {
+    for e in &registry.entities {
         if missing && e.authority.is_empty() {
             out.push((
                 e.file.clone(),
@@ -219,7 +255,6 @@ pub fn check(
             ));
         }
         for (key, id) in &e.authority {
-            let range = value_range(text_of(e), e, key);
             if let Some(authority) = find(key)
                 && !authority.is_valid(id.trim())
             {
@@ -227,44 +262,49 @@ pub fn check(
                     e.file.clone(),
                     Diagnostic::new(
                         Code::Registry,
-                        range,
+                        value_range(text_of(e), e, key),
                         format!("`{id}` is not a {key} id: one is {}", authority.form),
                     ),
                 ));
-                continue;
             }
-            let slot = (key.clone(), normalized(key, id));
-            let Some(&other) = first.get(&slot) else {
-                first.insert(slot, index);
-                continue;
-            };
-            let o = &registry.entities[other];
-            let other_range = value_range(text_of(o), o, key);
-            let said = |a: &Entity, b: &Entity, b_range: &Range<usize>| {
-                format!(
-                    "{key} {id} is also the id of `{}.{}` ({}:{}): one {} entered twice?",
-                    b.kind.as_str(),
-                    b.id,
-                    file_name(b),
-                    line_of(b, b_range.start),
-                    a.kind.as_str()
+        }
+    }
+    for Duplicate {
+        key,
+        id,
+        first,
+        second,
+    } in duplicates(registry)
+    {
+        let (o, e) = (&registry.entities[first], &registry.entities[second]);
+        let range = value_range(text_of(e), e, &key);
+        let other_range = value_range(text_of(o), o, &key);
+        let same_id = |b: &Entity, b_range: &Range<usize>| Related {
+            path: b.file.clone(),
+            range: b_range.clone(),
+            message: format!("the same {key} id on `{}.{}`", b.kind.as_str(), b.id),
+        };
+        let said = |a: &Entity, b: &Entity, b_range: &Range<usize>| {
+            format!(
+                "{key} {id} is also the id of `{}.{}` ({}:{}): one {} entered twice?",
+                b.kind.as_str(),
+                b.id,
+                file_name(b),
+                line_of(b, b_range.start),
+                a.kind.as_str()
+            )
+        };
+        // On both entries, each pointing at the other.
+        for (a, a_range, b, b_range) in [(o, &other_range, e, &range), (e, &range, o, &other_range)]
+        {
+            out.push((
+                a.file.clone(),
+                Diagnostic::new(
+                    Code::DuplicateAuthority,
+                    a_range.clone(),
+                    said(a, b, b_range),
                 )
-            };
-            out.push((
-                o.file.clone(),
-                Diagnostic::new(
-                    Code::DuplicateAuthority,
-                    other_range.clone(),
-                    said(o, e, &range),
-                ),
-            ));
-            out.push((
-                e.file.clone(),
-                Diagnostic::new(
-                    Code::DuplicateAuthority,
-                    range.clone(),
-                    said(e, o, &other_range),
-                ),
+                .with_related(same_id(b, b_range)),
             ));
         }
     }

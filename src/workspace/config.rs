@@ -1,5 +1,5 @@
-//! `scholia.toml`: which files are the registry and the bibliography, and
-//! the `[lint]` severities.
+//! `scholia.toml`: which files are the registry and the bibliography, the
+//! `[lint]` severities, and the editor's export folder (`[export] dir`).
 
 use std::ops::Range;
 
@@ -26,6 +26,10 @@ pub struct Config {
     /// of that array in `scholia.toml` (where a quick fix adds one).
     pub not_mentions: Vec<String>,
     pub not_mentions_range: Option<Range<usize>>,
+    /// `[export] dir`: the folder, relative to the root, where the editor's
+    /// "Export to TEI" puts its files; `None` (the default, `export`) when
+    /// absent or invalid (an invalid value is a `config` diagnostic).
+    pub export_dir: Option<String>,
     /// Problems in `scholia.toml` itself (code `config`).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -54,6 +58,7 @@ impl Config {
                 }
                 "not-mentions" => config.not_mentions(value),
                 "citations" => config.citations(value),
+                "export" => config.export(value),
                 "lint" => match value.get_ref() {
                     DeValue::Table(lints) => {
                         for (code, level) in lints.iter() {
@@ -67,7 +72,7 @@ impl Config {
                 },
                 other => config.error(
                     key.span(),
-                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `not-mentions`, `[citations]` and `[lint]`"),
+                    format!("unknown key `{other}`: scholia.toml knows `registry`, `bibliography`, `not-mentions`, `[citations]`, `[export]` and `[lint]`"),
                 ),
             }
         }
@@ -183,6 +188,54 @@ impl Config {
         }
     }
 
+    /// `[export]`: `dir`, a folder below the root.
+    fn export(&mut self, value: &toml::Spanned<DeValue<'_>>) {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`export` must be a table, not {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return;
+        };
+        for (key, value) in table.iter() {
+            let name: &str = key.get_ref().as_ref();
+            if name != "dir" {
+                self.error(
+                    key.span(),
+                    format!("unknown key `{name}`: `[export]` knows `dir`"),
+                );
+                continue;
+            }
+            match value.get_ref().as_str() {
+                None => self.error(
+                    value.span(),
+                    format!(
+                        "`export.dir` must be a string (a folder below the workspace root), not {}; `{DEFAULT_EXPORT_DIR}` is used",
+                        value.get_ref().type_str()
+                    ),
+                ),
+                Some(s) if s.trim().is_empty() => self.error(
+                    value.span(),
+                    format!("`export.dir` must name a folder; `{DEFAULT_EXPORT_DIR}` is used"),
+                ),
+                Some(s) if escapes_root(s) => self.error(
+                    value.span(),
+                    format!("`{s}` resolves outside the workspace root; the export folder must be below the folder of scholia.toml (`{DEFAULT_EXPORT_DIR}` is used)"),
+                ),
+                Some(s) => self.export_dir = Some(s.to_string()),
+            }
+        }
+    }
+
+    /// The export folder, relative to the root (`[export] dir`, default
+    /// `export`).
+    pub fn export_dir(&self) -> &str {
+        self.export_dir.as_deref().unwrap_or(DEFAULT_EXPORT_DIR)
+    }
+
     fn lint(&mut self, code: &str, range: Range<usize>, level: &toml::Spanned<DeValue<'_>>) {
         let Some(c) = Code::from_name(code) else {
             self.error(range, format!("unknown diagnostic code `{code}`"));
@@ -197,6 +250,9 @@ impl Config {
         }
     }
 }
+
+/// The editor's export folder when `[export] dir` does not name one.
+pub const DEFAULT_EXPORT_DIR: &str = "export";
 
 /// True when a relative path or glob can name something outside the root:
 /// absolute, or with a `..` component.
@@ -228,5 +284,30 @@ mod tests {
         assert_eq!(messages[0].0, "\"../outside.toml\"");
         assert_eq!(messages[1].0, "\"loud\"");
         assert_eq!(messages[2].0, "no-such");
+    }
+
+    #[test]
+    fn export_dir_is_a_folder_below_the_root() {
+        assert_eq!(Config::parse("").export_dir(), "export");
+        let c = Config::parse("[export]\ndir = \"out/tei\"\n");
+        assert_eq!(c.export_dir(), "out/tei");
+        assert!(c.diagnostics.is_empty());
+        for (src, value) in [
+            ("[export]\ndir = \"/tmp/x\"\n", "\"/tmp/x\""),
+            ("[export]\ndir = \"../x\"\n", "\"../x\""),
+            ("[export]\ndir = \"a/../../x\"\n", "\"a/../../x\""),
+            ("[export]\ndir = 3\n", "3"),
+            ("[export]\ndir = \"\"\n", "\"\""),
+            ("export = \"x\"\n", "\"x\""),
+        ] {
+            let c = Config::parse(src);
+            assert_eq!(c.export_dir(), "export", "{src}");
+            let spots: Vec<&str> = c
+                .diagnostics
+                .iter()
+                .map(|d| &src[d.range.clone()])
+                .collect();
+            assert_eq!(spots, [value], "{src}: {:?}", c.diagnostics);
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use load::is_valid_id;
+pub use load::{Field, entry_fields, is_valid_id};
 use search::NameSearch;
 
 use super::names::fold;

@@ -108,6 +108,25 @@ impl Fixture {
         }
     }
 
+    /// Opens `name` (unsaved: nothing is written) with `text`, whose `$0`
+    /// is the cursor, as the editor opens a document it is typing.
+    pub fn open_text(mut self, name: &str, text: &str) -> Fixture {
+        let at = text.find(CURSOR).expect("a text with $0");
+        let text = format!("{}{}", &text[..at], &text[at + CURSOR.len()..]);
+        assert!(!text.contains(CURSOR), "more than one {CURSOR}");
+        let path = self.root.join(name);
+        self.host.open_file(path.clone(), 1, text);
+        self.cursor = Some((path, at));
+        self
+    }
+
+    /// Opens `name` (unsaved) with `text`, no cursor.
+    pub fn open_unsaved(mut self, name: &str, text: &str) -> Fixture {
+        self.host
+            .open_file(self.root.join(name), 1, text.to_string());
+        self
+    }
+
     /// Puts the cursor in the open document `name`, `delta` bytes into the
     /// first `needle`.
     pub fn cursor_at(mut self, name: &str, needle: &str, delta: usize) -> Fixture {

@@ -1,15 +1,21 @@
-//! A small synchronous LSP client for the integration tests: it spawns
-//! `scholia lsp`, speaks JSON-RPC with Content-Length framing over the
-//! child's real stdio, and offers just what the tests need — requests with a
-//! timeout, notifications, waiting for a notification, the newest
-//! diagnostics of a file — plus the text helpers that turn byte offsets into
-//! LSP positions in UTF-8, UTF-16 or UTF-32 (computed here, independently of
-//! the server) and apply content changes the way LSP says a server must.
+//! The one LSP client of the integration tests: it spawns `scholia lsp`,
+//! speaks JSON-RPC with Content-Length framing over the child's real stdio,
+//! and reads the server's output strictly (every frame must have a
+//! `Content-Length` header ended by CRLF and a JSON body: a malformed frame
+//! from the server fails the test). It offers what the tests need: typed
+//! requests with a timeout (`request`: `Ok(result)` or `Err(error)`) and
+//! whole reply objects (`request_reply`, `reply`: for the fault suites that
+//! check error codes and ids of any JSON-RPC type), notifications, raw bytes
+//! (`write`: malformed frames, wrong lengths, half messages), waiting for a
+//! notification or the newest diagnostics of a file, closing stdin and
+//! timing the exit; plus the text helpers that turn byte offsets into LSP
+//! positions in UTF-8, UTF-16 or UTF-32 (computed here, independently of the
+//! server) and apply content changes the way LSP says a server must.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
@@ -20,8 +26,12 @@ use serde_json::{Value, json};
 
 const PUBLISH: &str = "textDocument/publishDiagnostics";
 
-/// How long a request or a wait may take before the test fails.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request or a wait may take before the test fails (unless
+/// `set_timeout` says otherwise): a bound for "it never came", not a speed
+/// target (speed is measured by the benchmarks). Generous: on a loaded
+/// 2-core machine a debug-build answer of 26,000 streamed locations once
+/// took over 10 s.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 // ---------------------------------------------------------------------------
 // Positions and text
@@ -451,7 +461,10 @@ pub fn keys(diags: &[Diag]) -> Vec<(&str, Range, u64)> {
 pub struct Client {
     child: Child,
     stdin: Option<ChildStdin>,
-    rx: Receiver<Value>,
+    /// Frames read by the stdout thread; `Err` for a malformed one.
+    rx: Receiver<Result<Value, String>>,
+    /// Ids of the requests we send start at 1000: the ones below are free
+    /// for tests that write requests by hand.
     next_id: i64,
     /// Every notification received, in order.
     pub notifications: Vec<Value>,
@@ -459,8 +472,9 @@ pub struct Client {
     index: HashMap<(String, Option<String>), Vec<usize>>,
     /// Every request the server sent us (answered with `null`).
     pub server_requests: Vec<Value>,
-    /// Responses that arrived while another was awaited, by id.
-    responses: HashMap<i64, Value>,
+    /// Responses that arrived while another was awaited, by their id
+    /// written as JSON (ids may be numbers, strings or null).
+    responses: HashMap<String, Value>,
     /// The position encoding the server chose.
     pub encoding: Encoding,
     /// The version last sent for each open URI.
@@ -468,6 +482,8 @@ pub struct Client {
     stderr: Arc<Mutex<String>>,
     /// How much of `stderr` waits ignore (see `acknowledge_stderr`).
     stderr_acknowledged: usize,
+    /// How long a request or a wait may take before the test fails.
+    timeout: Duration,
 }
 
 impl Client {
@@ -494,9 +510,18 @@ impl Client {
         let (tx, rx) = channel();
         thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
+            loop {
+                match read_frame(&mut reader) {
+                    Ok(Some(message)) => {
+                        if tx.send(Ok(message)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
                 }
             }
         });
@@ -514,7 +539,7 @@ impl Client {
             stdin: child.stdin.take(),
             child,
             rx,
-            next_id: 1,
+            next_id: 1000,
             notifications: Vec::new(),
             index: HashMap::new(),
             server_requests: Vec::new(),
@@ -523,7 +548,25 @@ impl Client {
             versions: HashMap::new(),
             stderr,
             stderr_acknowledged: 0,
+            timeout: TIMEOUT,
         }
+    }
+
+    /// Spawns `scholia lsp` with the test hooks on (`scholia/test/panic`,
+    /// `scholia/test/block`, `scholia/test/holdLoads`).
+    pub fn spawn_with_hooks() -> Client {
+        Client::spawn_with(&[("SCHOLIA_TEST_HOOKS", "1")])
+    }
+
+    /// Waits up to `timeout` (instead of [`TIMEOUT`]) for each response,
+    /// notification or log line.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Spawns the server and initializes it with `root` as the workspace
@@ -537,6 +580,23 @@ impl Client {
     /// What the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until stderr contains `needle` (the server logs
+    /// asynchronously); returns stderr.
+    pub fn wait_stderr(&self, needle: &str) -> String {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let s = self.stderr();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "stderr never said `{needle}`; stderr:\n{s}"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// True when the server reported a panic on stderr (it catches them and
@@ -565,10 +625,21 @@ impl Client {
             .unwrap_or_else(|e| panic!("write to the server: {e}; stderr:\n{}", self.stderr()));
     }
 
-    /// Writes raw bytes to the server's stdin (for malformed-input tests).
+    /// Writes raw bytes to the server's stdin (for malformed-input tests);
+    /// a failed write is ignored.
     pub fn send_raw(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin is open");
         stdin.write_all(bytes).and_then(|_| stdin.flush()).ok();
+    }
+
+    /// Writes raw bytes to the server's stdin; a failed write fails the
+    /// test (the fault suites: the server must keep reading).
+    pub fn write(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin
+            .write_all(bytes)
+            .and_then(|_| stdin.flush())
+            .unwrap_or_else(|e| panic!("write to the server: {e}"));
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -594,30 +665,105 @@ impl Client {
 
     /// Whether the response to request `id` has arrived (without waiting).
     pub fn has_response(&mut self, id: i64) -> bool {
-        while let Ok(message) = self.rx.try_recv() {
-            self.file(&message);
-        }
-        self.responses.contains_key(&id)
+        self.answered(&json!(id))
     }
 
-    /// Waits (at most `TIMEOUT`) for the response to request `id`:
+    /// Files every message already received, without waiting; returns
+    /// whether the response with this id (of any JSON type) is among them
+    /// (it stays available to `reply`).
+    pub fn answered(&mut self, id: &Value) -> bool {
+        self.drain();
+        self.responses.contains_key(&id.to_string())
+    }
+
+    /// Waits (at most the timeout) for the response to request `id`:
     /// `Ok(result)` or `Err(error)`. Server requests that arrive meanwhile
     /// are answered with `null`; notifications and other responses are kept.
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
-        let deadline = Instant::now() + TIMEOUT;
+        let message = self.reply(&json!(id));
+        match message.get("error") {
+            Some(e) => Err(e.clone()),
+            None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
+    /// Waits (at most the timeout) for the whole response object with this
+    /// id, of any JSON type (`{"id", "result"}` or `{"id", "error"}`).
+    pub fn reply(&mut self, id: &Value) -> Value {
+        let key = id.to_string();
+        let deadline = Instant::now() + self.timeout;
         loop {
-            if let Some(message) = self.responses.remove(&id) {
-                return match message.get("error") {
-                    Some(e) => Err(e.clone()),
-                    None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
-                };
+            if let Some(message) = self.responses.remove(&key) {
+                return message;
             }
             if self.recv_until(deadline).is_none() {
+                let alive = self.alive();
                 panic!(
-                    "no response to request {id} within {TIMEOUT:?}; stderr:\n{}",
+                    "no response to request {id} within {:?} (alive: {alive}); stderr:\n{}",
+                    self.timeout,
                     self.stderr()
                 );
             }
+        }
+    }
+
+    /// Sends a request and waits for its whole response object.
+    pub fn request_reply(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.reply(&json!(id))
+    }
+
+    /// The next message from the server, whatever it is, not filed (a
+    /// server request is not answered); `None` after `wait`.
+    pub fn next_message(&mut self, wait: Duration) -> Option<Value> {
+        match self.rx.recv_timeout(wait) {
+            Ok(Ok(message)) => Some(message),
+            Ok(Err(e)) => panic!("the server wrote a malformed frame: {e}"),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// A hover request that must be answered with a result, and the
+    /// process alive: the server is still serving.
+    pub fn still_serving(&mut self) {
+        let reply = self.request_reply(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "file:///nowhere/x.scholia" },
+                    "position": { "line": 0, "character": 0 } }),
+        );
+        assert!(
+            reply.get("result").is_some(),
+            "the server no longer answers: {reply}; stderr:\n{}",
+            self.stderr()
+        );
+        assert!(
+            self.alive(),
+            "the server exited; stderr:\n{}",
+            self.stderr()
+        );
+    }
+
+    /// Closes stdin; returns how long the process took to exit, or `None`
+    /// when it still runs after `limit` (it is then killed).
+    pub fn close_and_time_exit(&mut self, limit: Duration) -> Option<(Duration, ExitStatus)> {
+        let start = Instant::now();
+        self.stdin = None;
+        self.wait_exit(start, limit)
+    }
+
+    /// Waits for the process to exit (reaping it: no zombie is left);
+    /// `None` when it still runs `limit` after `start` (it is then killed).
+    pub fn wait_exit(&mut self, start: Instant, limit: Duration) -> Option<(Duration, ExitStatus)> {
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some((start.elapsed(), status));
+            }
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                return None;
+            }
+            thread::sleep(Duration::from_millis(5));
         }
     }
 
@@ -626,10 +772,14 @@ impl Client {
     fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
         match self.rx.recv_timeout(left) {
-            Ok(message) => {
+            Ok(Ok(message)) => {
                 self.file(&message);
                 Some(message)
             }
+            Ok(Err(e)) => panic!(
+                "the server wrote a malformed frame: {e}; stderr:\n{}",
+                self.stderr()
+            ),
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => panic!(
                 "the server closed its stdout (exit status {:?}); stderr:\n{}",
@@ -647,9 +797,7 @@ impl Client {
                 self.send(&reply);
             }
             (None, Some(id)) => {
-                if let Some(id) = id.as_i64() {
-                    self.responses.insert(id, message.clone());
-                }
+                self.responses.insert(id.to_string(), message.clone());
             }
             (Some(method), None) => {
                 let i = self.notifications.len();
@@ -668,7 +816,10 @@ impl Client {
     /// Files every message that has already arrived, without waiting.
     pub fn drain(&mut self) {
         while let Ok(message) = self.rx.try_recv() {
-            self.file(&message);
+            match message {
+                Ok(message) => self.file(&message),
+                Err(e) => panic!("the server wrote a malformed frame: {e}"),
+            }
         }
     }
 
@@ -708,7 +859,7 @@ impl Client {
         if let Some(found) = matching(self, from) {
             return found;
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         let stderr_before = self.stderr_acknowledged;
         loop {
             let seen = self.index.get(&key).map_or(0, Vec::len).max(from);
@@ -735,8 +886,9 @@ impl Client {
                     .map(|&i| &self.notifications[i]["params"])
                     .collect();
                 panic!(
-                    "no matching {method} {} within {TIMEOUT:?}; received:\n{received:#?}\nstderr:\n{}",
+                    "no matching {method} {} within {:?}; received:\n{received:#?}\nstderr:\n{}",
                     uri.unwrap_or(""),
+                    self.timeout,
                     self.stderr()
                 );
             }
@@ -763,6 +915,12 @@ impl Client {
     pub fn wait_diagnostics(&mut self, uri: &str, pred: impl Fn(&[Diag]) -> bool) -> Vec<Diag> {
         let params = self.wait_indexed(PUBLISH, Some(uri), 0, |p| pred(&diags_of(p)));
         diags_of(&params)
+    }
+
+    /// The newest `publishDiagnostics` params (uri, version, diagnostics)
+    /// for `uri` that satisfy `pred`, waiting for them.
+    pub fn wait_published(&mut self, uri: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.wait_indexed(PUBLISH, Some(uri), 0, pred)
     }
 
     /// How many diagnostics notifications have arrived for `uri` so far (a
@@ -985,36 +1143,49 @@ impl Drop for Client {
     }
 }
 
-/// Reads one Content-Length framed message; `None` at end of stream.
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length: Option<usize> = None;
+/// `Content-Length` framing of a body.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// One frame of the server's output, strictly: header lines ended by CRLF
+/// with a `Content-Length`, a blank line, a JSON body. `Ok(None)` at a
+/// clean end of stream.
+fn read_frame(r: &mut impl BufRead) -> Result<Option<Value>, String> {
+    let mut length = None;
+    let mut first = true;
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
+        let n = r.read_line(&mut line).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return if first {
+                Ok(None)
+            } else {
+                Err("end of stream inside a header".into())
+            };
         }
-        let line = line.trim_end_matches(['\r', '\n']);
+        first = false;
+        let Some(line) = line.strip_suffix("\r\n") else {
+            return Err(format!("header line not ended by CRLF: {line:?}"));
+        };
         if line.is_empty() {
-            if length.is_some() {
-                break;
-            }
-            continue;
+            break;
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok();
+        let (name, value) = line
+            .split_once(": ")
+            .ok_or_else(|| format!("not a header: {line:?}"))?;
+        if name == "Content-Length" {
+            length = Some(value.parse::<usize>().map_err(|e| e.to_string())?);
         }
     }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    match serde_json::from_slice(&body) {
-        Ok(v) => Some(v),
-        Err(e) => Some(json!({
-            "method": "$/unparsable",
-            "params": { "error": e.to_string(), "body": String::from_utf8_lossy(&body) },
-        })),
-    }
+    let length = length.ok_or("no Content-Length")?;
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| format!("body is not JSON ({e}): {}", String::from_utf8_lossy(&body)))
 }
 
 /// Polls `f` until it returns `Some`, at most `TIMEOUT`; for results that

@@ -427,6 +427,41 @@ the completion styles keep instead."
     (with-current-buffer buf (set-buffer-modified-p nil))
     (kill-buffer buf)))
 
+(scholia-test "scholia-export-tei writes the document's TEI and register.xml to export/, as the CLI does"
+  (let* ((name "1952-09-14-zhou-to-mao")
+         (buf (find-file-noselect (expand-file-name (concat name ".scholia") scholia-test-ws)))
+         (xml (expand-file-name (concat "export/" name ".xml") scholia-test-ws))
+         (register (expand-file-name "export/register.xml" scholia-test-ws))
+         (cli (expand-file-name "cli-export" scholia-test-tmp))
+         (read (lambda (f) (when (file-exists-p f)
+                             (with-temp-buffer
+                               (let ((coding-system-for-read 'utf-8-unix))
+                                 (insert-file-contents-literally f))
+                               (buffer-string))))))
+    (with-current-buffer buf
+      (scholia-test--check (eglot-current-server) "eglot managing the document" nil)
+      ;; Unsaved text: the export is of the buffer.
+      (goto-char (point-max))
+      (insert "\nUnsaved in Emacs: [[zhou-enlai|Zhou]].\n")
+      (let ((files (scholia-export-tei)))
+        (scholia-test--check (equal (mapcar #'file-truename files)
+                                    (mapcar #'file-truename (list xml register)))
+                             (list xml register) files))
+      (let ((text (funcall read xml)))
+        (scholia-test--check (and text (string-match-p "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"" text)
+                                  (string-match-p "Unsaved in Emacs: <persName" text))
+                             "the buffer's text as TEI on disk" (and text (substring text 0 (min 200 (length text)))))
+        ;; The same bytes as the CLI's export of that text.
+        (save-buffer)
+        (let ((status (call-process scholia-server-path nil nil nil "export" "--format" "tei"
+                                    "--out" cli (buffer-file-name))))
+          (scholia-test--check (eq status 0) "scholia export exits 0" status))
+        (scholia-test--check (equal text (funcall read (expand-file-name (concat name ".xml") cli)))
+                             "the CLI's export of the document" (length text))
+        (scholia-test--check (equal (funcall read register)
+                                    (funcall read (expand-file-name "register.xml" cli)))
+                             "the CLI's register.xml" register)))))
+
 (scholia-test "scholia-export-tei and scholia-preview run the server's commands or say it lacks them"
   (set-buffer scholia-test-conv)
   (let ((commands (scholia--server-commands scholia-test-server)))

@@ -438,6 +438,35 @@ test("hover on a mention shows the entity's name (markdown)", function()
   check(contents.value:find(entry.name, 1, true) ~= nil, "markdown containing " .. entry.name, contents.value)
 end)
 
+test("scholia.showReferences (the registry lens's command) fills the quickfix list with the references", function()
+  local row, col = find_in_buf(conv, "[[stalin|")
+  check(row ~= nil, "a mention [[stalin|…]] in the seed", "not found")
+  local uri = vim.uri_from_bufnr(conv)
+  local line = vim.api.nvim_buf_get_lines(conv, row, row + 1, false)[1]
+  local character = vim.str_utfindex(line, client_of(conv).offset_encoding, col + 3, false)
+  local answers = vim.lsp.buf_request_sync(conv, "textDocument/references", {
+    textDocument = { uri = uri },
+    position = { line = row, character = character },
+    context = { includeDeclaration = false },
+  }, TIMEOUT)
+  local answer = answers and answers[client_of(conv).id]
+  local expected = answer and answer.result
+  check(type(expected) == "table" and #expected > 1, "references of stalin from the server", answer)
+  vim.fn.setqflist({}, "r")
+  vim.lsp.commands["scholia.showReferences"]({
+    title = "mentioned in N documents",
+    command = "scholia.showReferences",
+    arguments = { uri, { line = row, character = character } },
+  }, { bufnr = conv })
+  wait(function()
+    return #vim.fn.getqflist() > 0
+  end)
+  local items = vim.fn.getqflist()
+  check(#items == #expected, #expected .. " quickfix items (includeDeclaration false)", #items)
+  vim.cmd("cclose")
+  vim.api.nvim_set_current_buf(conv)
+end)
+
 local report = open(SEED_REPORT)
 
 test("hover on a mention after a non-ASCII character (’) on its line", function()
@@ -710,6 +739,73 @@ do
   end)
   close_reports()
   vim.api.nvim_set_current_buf(conv)
+end
+
+-- Export to TEI ----------------------------------------------------------------------
+
+do
+  -- A copy of the seeds: the export writes into the workspace's export/.
+  local tmp = vim.fn.tempname()
+  vim.fn.mkdir(tmp, "p")
+  vim.system({ "cp", "-R", SEEDS, tmp .. "/ws" }):wait()
+  local ws = realpath(tmp .. "/ws")
+  local name = "1952-09-14-zhou-to-mao"
+  local doc = open(ws .. "/" .. name .. ".scholia")
+  local xml, register = ws .. "/export/" .. name .. ".xml", ws .. "/export/register.xml"
+  -- Unsaved text: the export is of what the buffer holds.
+  vim.api.nvim_buf_set_lines(doc, -1, -1, false, { "", "Unsaved: [[zhou-enlai|Zhou]] [@zhou-wengao-7, p. 3]." })
+
+  local function exported()
+    local a, b = read(xml), read(register)
+    return a ~= nil and a:find("</TEI>", 1, true) ~= nil and b ~= nil and b:find("</TEI>", 1, true) ~= nil
+  end
+  --- What `scholia export --format tei` writes for the document as saved.
+  local function cli_export()
+    local out = tmp .. "/cli"
+    vim.fn.delete(out, "rf")
+    local res = vim.system({ BIN, "export", "--format", "tei", "--out", out, ws .. "/" .. name .. ".scholia" }, { text = true }):wait(30000)
+    return res.code, read(out .. "/" .. name .. ".xml"), read(out .. "/register.xml")
+  end
+
+  test(":ScholiaExportTei writes the document's TEI and register.xml into export/ (applied by Neovim, then saved)", function()
+    check(client_of(doc) ~= nil, "a client for " .. ws, "none")
+    vim.cmd("ScholiaExportTei")
+    wait(exported)
+    check(exported(), "export/" .. name .. ".xml and export/register.xml with TEI on disk", { read(xml), read(register) })
+    local text = read(xml)
+    check(text:find("<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"", 1, true) ~= nil, "a TEI document", text:sub(1, 200))
+    check(text:find("Unsaved: <persName", 1, true) ~= nil, "the buffer's unsaved text, exported", text:sub(-400))
+    -- The same bytes as the CLI's export of that text.
+    vim.api.nvim_buf_call(doc, function()
+      vim.cmd("silent write")
+    end)
+    local code, cli_xml, cli_register = cli_export()
+    check(code == 0 and cli_xml ~= nil, "scholia export ran", code)
+    check(text == cli_xml, "the CLI's export of the document", { editor = #text, cli = cli_xml and #cli_xml })
+    check(read(register) == cli_register, "the CLI's register.xml", #(read(register) or ""))
+  end)
+
+  test("exporting again replaces the files (a loaded export buffer included)", function()
+    vim.api.nvim_set_current_buf(doc)
+    vim.api.nvim_buf_set_lines(doc, -1, -1, false, { "", "A second paragraph." })
+    local paths, err
+    require("scholia").export_tei(doc, function(p, e)
+      paths, err = p or {}, e
+    end)
+    wait(function()
+      return paths ~= nil
+    end)
+    check(err == nil and paths ~= nil and #paths == 2, "two files written", { paths = paths, err = err })
+    vim.api.nvim_buf_call(doc, function()
+      vim.cmd("silent write")
+    end)
+    local _, cli_xml = cli_export()
+    local text = read(xml)
+    check(text ~= nil and text:find("A second paragraph.", 1, true) ~= nil, "the new text", text and text:sub(-300))
+    check(text == cli_xml, "exactly the CLI's export (replaced, not appended)", { editor = text and #text, cli = cli_xml and #cli_xml })
+  end)
+  vim.api.nvim_set_current_buf(conv)
+  vim.fn.delete(tmp, "rf")
 end
 
 -- Tree-sitter --------------------------------------------------------------------

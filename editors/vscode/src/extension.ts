@@ -9,7 +9,9 @@ import { readLintSettings, readServerSettings, type InitializationOptions } from
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_SECTION, INSTALL_DOCS, LANGUAGE_ID } from "./constants";
+import { registerExportTei } from "./exportTei";
 import { registerPreview } from "./preview";
+import { registerShowReferences } from "./references";
 import { isPathLike, resolveServer } from "./serverPath";
 
 export { INSTALL_DOCS } from "./constants";
@@ -69,6 +71,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Scholi
     }),
   );
   registerPreview(context, () => running?.client);
+  registerExportTei(context, () => running?.client);
+  registerShowReferences(context);
   // In an untrusted workspace the server path comes from user settings only
   // (package.json: restrictedConfigurations); trust may change which binary to run.
   if (typeof vscode.workspace.onDidGrantWorkspaceTrust === "function") {
@@ -142,7 +146,14 @@ async function startClient(): Promise<void> {
 
   const watchers = STATIC_WATCH_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: "file", language: LANGUAGE_ID }],
+    // TOML files too, by name (VS Code has no TOML language of its own):
+    // the registry files get the merge fix of duplicate-authority and the
+    // "mentioned in N documents" lenses, and the server sees their unsaved
+    // text. It answers nothing for a TOML file that is no registry.
+    documentSelector: [
+      { scheme: "file", language: LANGUAGE_ID },
+      { scheme: "file", pattern: "**/*.toml" },
+    ],
     initializationOptions,
     synchronize: { fileEvents: watchers },
     outputChannel: output,

@@ -5,7 +5,9 @@
 // headless Chromium, and checks of what a user sees:
 //   1. a .scholia file gets the "Scholia" language mode;
 //   2. the bundled server's diagnostics reach the Problems panel, and a
-//      hover over a mention shows the entity card.
+//      hover over a mention shows the entity card;
+//   3. "Scholia: Export to TEI" leaves the document's TEI and register.xml
+//      in export/, the same bytes as the CLI's export.
 // Usage: node e2e.js <path to the platform .vsix>. Prints "N passed, N failed".
 "use strict";
 
@@ -371,6 +373,38 @@ async function main() {
 
       const semanticColor = await mentionToken.evaluate((el) => getComputedStyle(el).color).catch(() => "");
       console.log(`note: STALIN is ${semanticColor} once the server answered (was ${grammarColor})`);
+    }
+    {
+      // "Scholia: Export to TEI" from the command palette: the server's
+      // workspace edit, applied by VS Code and saved by the extension,
+      // leaves export/<document>.xml and export/register.xml on disk with
+      // what the bundled server's `scholia export --format tei` writes.
+      const xml = path.join(workspace, "export", DOCUMENT.replace(/\.scholia$/, ".xml"));
+      const register = path.join(workspace, "export", "register.xml");
+      const read = (f) => {
+        try {
+          return fs.readFileSync(f, "utf8");
+        } catch {
+          return "";
+        }
+      };
+      try {
+        await page.locator(".monaco-editor .view-lines").first().click();
+        await page.keyboard.press("F1");
+        await page.keyboard.type("Scholia: Export to TEI");
+        await page.keyboard.press("Enter");
+        await waitFor("the exported files", async () => read(xml).includes("</TEI>") && read(register).includes("</TEI>"), 60000);
+      } catch (error) {
+        console.log(`note: ${error.message.split("\n")[0]}`);
+      }
+      const cliOut = path.join(WORK, "cli-export");
+      spawnSync(bundled, ["export", "--format", "tei", "--out", cliOut, path.join(workspace, DOCUMENT)], { encoding: "utf8" });
+      const cliXml = read(path.join(cliOut, path.basename(xml)));
+      record(
+        "Scholia: Export to TEI writes export/<document>.xml and register.xml, as the CLI does",
+        read(xml) !== "" && read(xml) === cliXml && read(register) === read(path.join(cliOut, "register.xml")),
+        `${read(xml).length} bytes (CLI ${cliXml.length}), register ${read(register).length} bytes`,
+      );
     }
     const colours = await page.evaluate(() =>
       [...document.querySelectorAll(".monaco-editor .view-line span span")]

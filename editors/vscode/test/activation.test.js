@@ -163,7 +163,10 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
   assert.deepEqual(start.args, ["lsp"]);
 
   // What the client was given and what went over the wire.
-  assert.deepEqual(api.client.clientOptions.documentSelector, [{ scheme: "file", language: "scholia" }]);
+  assert.deepEqual(api.client.clientOptions.documentSelector, [
+    { scheme: "file", language: "scholia" },
+    { scheme: "file", pattern: "**/*.toml" },
+  ]);
   const initialize = entries.find((e) => e.method === "initialize");
   assert.ok(initialize, "initialize was sent");
   assert.deepEqual(initialize.params.initializationOptions, {
@@ -185,6 +188,15 @@ test("activate starts `scholia lsp` from PATH with our selector, watchers and li
   for (const { command } of pkg.contributes.commands) {
     assert.ok(standin.recorded.registeredCommands.includes(command), `${command} is registered`);
   }
+  // The registry lens's command (client-side, not in the palette): VS Code's
+  // Find All References at the entry's id.
+  const showReferences = standin.recorded.commandHandlers.get("scholia.showReferences");
+  assert.ok(showReferences, "scholia.showReferences is registered");
+  await showReferences("file:///ws/registry/people.toml", { line: 4, character: 8 });
+  const find = standin.recorded.executedCommands.find((c) => c.id === "editor.action.findReferences");
+  assert.ok(find, "the lens runs Find All References");
+  assert.equal(String(find.args[0]), "file:///ws/registry/people.toml");
+  assert.deepEqual(find.args[1].args, [4, 8]);
 
   await shutdown(extension, context);
   // The exit notification is written before stop() resolves, but the server
@@ -482,4 +494,42 @@ test("the server's translation report (the code lens's command) is shown in the 
     standin.recorded.infoMessages.some((m) => /no translation/.test(m.message)),
     JSON.stringify(standin.recorded.infoMessages),
   );
+});
+
+test("Scholia: Export to TEI runs the server's scholia.exportTei on the active document and saves the files it names", { timeout: 30000 }, async (t) => {
+  const dir = tempDir(t);
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  installFakeServer(bin);
+  const log = path.join(dir, "server.log");
+  const files = ["file:///ws/export/a.xml", "file:///ws/export/register.xml"];
+  withEnv(t, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, SCHOLIA_FAKE_LOG: log, SCHOLIA_FAKE_REPORT: JSON.stringify({ applied: true, files }) });
+
+  const standin = createVscodeStandin({ workspaceFolder: dir });
+  // The files the applied edit left unsaved, and the ones saved.
+  const saved = [];
+  standin.vscode.workspace.openTextDocument = (uri) =>
+    Promise.resolve({ uri, isDirty: true, save: () => (saved.push(uri.toString()), Promise.resolve(true)) });
+  standin.vscode.workspace.asRelativePath = (uri) => uri.toString().replace("file:///ws/", "");
+  const { extension } = loadBundle(t, standin);
+  const context = fakeContext();
+  const api = await extension.activate(context);
+  defer(t, () => shutdown(extension, context));
+  await api.settled();
+
+  const run = standin.recorded.commandHandlers.get("scholia.exportToTei");
+  assert.ok(run, `scholia.exportToTei registered (${standin.recorded.registeredCommands.join(", ")})`);
+
+  // No .scholia editor: a message, no request.
+  assert.equal(await run(), undefined);
+  assert.ok(standin.recorded.infoMessages.some((m) => /Open a \.scholia document/.test(m.message)));
+  assert.equal(readLog(log).filter((e) => e.method === "workspace/executeCommand").length, 0);
+
+  standin.vscode.window.activeTextEditor = { document: { uri: standin.vscode.Uri.file("/ws/a.scholia"), languageId: "scholia" } };
+  assert.deepEqual(await run(), files);
+  const sent = readLog(log).filter((e) => e.method === "workspace/executeCommand");
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].params, { command: "scholia.exportTei", arguments: ["file:///ws/a.scholia"] });
+  assert.deepEqual(saved, files);
+  assert.ok(standin.recorded.infoMessages.some((m) => m.message === "Scholia: exported to export/a.xml (and register.xml)."));
 });

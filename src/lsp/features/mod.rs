@@ -12,6 +12,7 @@ pub mod folding;
 pub mod hover;
 pub mod links;
 pub mod references;
+pub mod registry_lens;
 pub mod rename;
 pub mod semantic_tokens;
 pub mod symbols;

@@ -250,6 +250,45 @@ fn in_file_order<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Item<'a, 'i>> {
     items
 }
 
+/// One `key = value` of a registry entry as written: the key, the span of
+/// the key and the span of the value (everything nested in it included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub value_range: Range<usize>,
+}
+
+/// The fields of the entry `[kind.id]` in a registry file's text, in the
+/// order they are written; empty when the text has no such entry.
+pub fn entry_fields(text: &str, kind: Kind, id: &str) -> Vec<Field> {
+    let (root, _) = DeTable::parse_recoverable(text);
+    let Some(kind_table) = root.get_ref().get(kind.as_str()) else {
+        return Vec::new();
+    };
+    let DeValue::Table(entries) = kind_table.get_ref() else {
+        return Vec::new();
+    };
+    let Some(entry) = entries.get(id) else {
+        return Vec::new();
+    };
+    let DeValue::Table(fields) = entry.get_ref() else {
+        return Vec::new();
+    };
+    in_file_order(fields)
+        .into_iter()
+        .map(|(k, v)| {
+            let mut value_range = v.span();
+            extent(v, &mut value_range);
+            Field {
+                key: k.get_ref().to_string(),
+                key_range: k.span(),
+                value_range,
+            }
+        })
+        .collect()
+}
+
 /// Whether `id` is `[a-z0-9-]+`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

@@ -425,6 +425,36 @@ end
 --- The server command that compares a translation with its original.
 M.TRANSLATION_REPORT = "scholia.translationReport"
 
+--- The command of the server's "mentioned in N documents" code lens on a
+--- registry entry, run by the client: the references at that position.
+M.SHOW_REFERENCES = "scholia.showReferences"
+
+--- Shows the references at an LSP position of a file (the lens's arguments:
+--- the file's URI and the position of the entry's id) through
+--- vim.lsp.buf.references(), which fills the quickfix list. Registry lenses
+--- need the server attached to the registry's TOML buffers: add "toml" to
+--- `filetypes` in setup().
+--- @param arguments any[]
+function M.show_references(arguments)
+  local uri, pos = arguments and arguments[1], arguments and arguments[2]
+  if type(uri) ~= "string" or type(pos) ~= "table" or type(pos.line) ~= "number" then
+    notify("scholia.showReferences: expected a URI and a position", vim.log.levels.WARN)
+    return
+  end
+  local buf = vim.uri_to_bufnr(uri)
+  vim.fn.bufload(buf)
+  if vim.api.nvim_get_current_buf() ~= buf then
+    vim.api.nvim_set_current_buf(buf)
+  end
+  local line = vim.api.nvim_buf_get_lines(buf, pos.line, pos.line + 1, false)[1] or ""
+  -- The column counts in the encoding the server negotiated.
+  local client = vim.lsp.get_clients({ name = "scholia" })[1]
+  local encoding = client and client.offset_encoding or "utf-16"
+  local ok, col = pcall(vim.str_byteindex, line, encoding, pos.character, false)
+  vim.api.nvim_win_set_cursor(0, { pos.line + 1, ok and col or 0 })
+  vim.lsp.buf.references({ includeDeclaration = false })
+end
+
 local function client_request(client, method, params, handler, bufnr)
   if vim.fn.has("nvim-0.11") == 1 then
     return client:request(method, params, handler, bufnr)
@@ -513,6 +543,62 @@ function M.translation_report(bufnr, arguments, on_done)
   end, bufnr)
 end
 
+-- Export to TEI -----------------------------------------------------------------
+
+--- The server command that exports a document to TEI.
+M.EXPORT_TEI = "scholia.exportTei"
+
+--- Exports a document (a buffer, by default the current one) to TEI. The
+--- server answers with a `workspace/applyEdit` that creates (or replaces) the
+--- document's .xml and register.xml in the workspace's export folder
+--- (`[export] dir` of scholia.toml, default export/), from the text the
+--- buffer holds now; Neovim applies it (the files are then buffers with
+--- unsaved text) before the server answers, and the files are written here.
+--- `on_done(paths?, err?)` is called after.
+--- @param bufnr integer?
+--- @param on_done fun(paths: string[]?, err: any)?
+function M.export_tei(bufnr, on_done)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = "scholia" })[1]
+  if not client then
+    notify("no scholia language server is attached to this buffer", vim.log.levels.WARN)
+    if on_done then
+      on_done(nil, "no client")
+    end
+    return
+  end
+  local params = { command = M.EXPORT_TEI, arguments = { vim.uri_from_bufnr(bufnr) } }
+  client_request(client, "workspace/executeCommand", params, function(err, result)
+    if err then
+      notify("Export to TEI failed: " .. tostring(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      if on_done then
+        on_done(nil, err)
+      end
+      return
+    end
+    local paths = {}
+    for _, uri in ipairs(type(result) == "table" and result.files or {}) do
+      local path = vim.uri_to_fname(uri)
+      local b = vim.fn.bufadd(path)
+      vim.fn.bufload(b)
+      if vim.bo[b].modified then
+        -- `write!`: creating the file emptied it on disk under a buffer
+        -- that may still be loaded from an earlier export.
+        vim.api.nvim_buf_call(b, function()
+          vim.cmd("silent noautocmd write!")
+        end)
+      end
+      paths[#paths + 1] = path
+    end
+    if paths[1] then
+      notify("exported to " .. vim.fn.fnamemodify(paths[1], ":~:.") .. " (and register.xml)")
+    end
+    if on_done then
+      on_done(paths, nil)
+    end
+  end, bufnr)
+end
+
 -- Setup -----------------------------------------------------------------------
 
 --- Filetype, parser registration, the FileType autocmd and the commands.
@@ -560,6 +646,13 @@ function M.bootstrap()
   vim.lsp.commands[M.TRANSLATION_REPORT] = function(command, ctx)
     M.translation_report(ctx and ctx.bufnr, command.arguments)
   end
+  vim.lsp.commands[M.SHOW_REFERENCES] = function(command)
+    M.show_references(command.arguments)
+  end
+
+  vim.api.nvim_create_user_command("ScholiaExportTei", function()
+    M.export_tei(0)
+  end, { desc = "scholia: export this document to TEI in the workspace's export folder (scholia.exportTei)" })
 
   vim.api.nvim_create_user_command("ScholiaBuildParser", function()
     M.build_parser()
