@@ -32,6 +32,9 @@ pub const RESERVED: [&str; 8] = [
 /// One mention on an entity page: (document, anchor, context HTML).
 type Found<'a> = (usize, &'a str, &'a str);
 
+/// Per entity of a bucket: (entity, (mentions, documents)).
+type Counts = Vec<(usize, (usize, usize))>;
+
 /// Writes every page but the documents'; returns how many. Entity pages
 /// are made bucket by bucket from the mentions kept on disk, in parallel.
 pub(crate) fn indexes(
@@ -41,9 +44,9 @@ pub(crate) fn indexes(
     out: &Path,
 ) -> Result<usize, String> {
     let n = site.ws.registry.entities.len();
-    let buckets: Vec<Vec<(usize, (usize, usize))>> = (0..MENTION_BUCKETS)
+    let buckets: Vec<Counts> = (0..MENTION_BUCKETS)
         .into_par_iter()
-        .map(|b| -> Result<Vec<(usize, (usize, usize))>, String> {
+        .map(|b| -> Result<Counts, String> {
             let records = spill.mentions(b)?;
             let mut counts = Vec::new();
             let mut k = 0;
