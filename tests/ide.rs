@@ -357,19 +357,7 @@ Later [[stalin|STALIN]] left.
 "#;
 
 fn references(f: &Fixture, include_declaration: bool) -> String {
-    let (doc, at, w) = f.at();
-    let Some(target) = ide::references::target_at(doc, w, at) else {
-        return "no target\n".into();
-    };
-    let open = |p: &std::path::Path| f.host.open_doc(p);
-    let found = ide::references::references(w, &target, Some(doc), open, include_declaration);
-    let mut out = vec![format!("{target:?}")];
-    for file in &found {
-        for (range, _) in file.ranges.iter() {
-            out.push(f.loc(&file.path, &range));
-        }
-    }
-    lines(out)
+    f.references(include_declaration, false)
 }
 
 #[test]
@@ -410,30 +398,7 @@ fn references_of_a_footnote_stay_in_its_document() {
 }
 
 fn rename(f: &Fixture, new_name: &str) -> String {
-    let (doc, at, w) = f.at();
-    let r = match ide::rename::prepare(doc, w, at) {
-        Ok(r) => r,
-        Err(e) => return format!("refused: {e}\n"),
-    };
-    let mut out = vec![format!(
-        "rename {} (placeholder {:?})",
-        span(&doc.text, &doc.line_index, &r.range),
-        r.placeholder
-    )];
-    let open = |p: &std::path::Path| f.host.open_doc(p);
-    match ide::rename::rename(w, &r.target, new_name, Some(doc), open) {
-        Err(e) => out.push(format!("refused: {e}")),
-        Ok(edits) => {
-            for e in edits {
-                out.push(format!(
-                    "{} -> {:?}",
-                    f.loc(&e.location.path, &e.location.range),
-                    e.new_text
-                ));
-            }
-        }
-    }
-    lines(out)
+    f.rename(new_name, false)
 }
 
 #[test]

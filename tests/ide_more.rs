@@ -19,7 +19,7 @@ use expect_test::{Expect, expect};
 use scholia::ide;
 use scholia::ide::markup::Markup;
 use scholia::text::Encoding;
-use support::fixture::{Fixture, lines, span};
+use support::fixture::Fixture;
 use support::lsp_client::{TempDir, copy_tree};
 
 fn features_b_ws() -> PathBuf {
@@ -455,25 +455,8 @@ fn editing_at(needle: &str, delta: usize) -> Fixture {
     Fixture::dir(&editing_ws(), &["a.scholia"]).cursor_at("a.scholia", needle, delta)
 }
 
-/// The target, then `path l:c-l:c "text"` for each location, sorted.
 fn references_sorted(f: &Fixture, include_declaration: bool) -> String {
-    let (doc, at, w) = f.at();
-    let Some(target) = ide::references::target_at(doc, w, at) else {
-        return "no target\n".into();
-    };
-    let open = |p: &Path| f.host.open_doc(p);
-    let found = ide::references::references(w, &target, Some(doc), open, include_declaration);
-    let mut out: Vec<String> = found
-        .iter()
-        .flat_map(|file| {
-            file.ranges
-                .iter()
-                .map(|(range, _)| f.loc(&file.path, &range))
-        })
-        .collect();
-    out.sort();
-    out.insert(0, format!("{target:?}"));
-    lines(out)
+    f.references(include_declaration, true)
 }
 
 #[test]
@@ -497,38 +480,9 @@ fn references_of_a_citation_key_and_of_a_footnote() {
     .assert_eq(&references_sorted(&f, true));
 }
 
-/// `rename` of the target at the cursor to `new_name`: the prepared range
-/// and each edit, or the refusal (of the prepare or of the rename).
+/// The rename at the cursor, its edits sorted.
 fn rename(f: &Fixture, new_name: &str) -> String {
-    let (doc, at, w) = f.at();
-    let r = match ide::rename::prepare(doc, w, at) {
-        Ok(r) => r,
-        Err(e) => return format!("refused: {e}\n"),
-    };
-    let mut out = vec![format!(
-        "rename {} (placeholder {:?})",
-        span(&doc.text, &doc.line_index, &r.range),
-        r.placeholder
-    )];
-    let open = |p: &Path| f.host.open_doc(p);
-    match ide::rename::rename(w, &r.target, new_name, Some(doc), open) {
-        Err(e) => out.push(format!("refused: {e}")),
-        Ok(edits) => {
-            let mut shown: Vec<String> = edits
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{} -> {:?}",
-                        f.loc(&e.location.path, &e.location.range),
-                        e.new_text
-                    )
-                })
-                .collect();
-            shown.sort();
-            out.extend(shown);
-        }
-    }
-    lines(out)
+    f.rename(new_name, true)
 }
 
 #[test]

@@ -161,6 +161,65 @@ impl Fixture {
         (doc, *at, self.host.workspace_of(path))
     }
 
+    /// The references of the target at the cursor: the target, then each
+    /// location, in the order found or sorted.
+    pub fn references(&self, include_declaration: bool, sorted: bool) -> String {
+        let (doc, at, w) = self.at();
+        let Some(target) = scholia::ide::references::target_at(doc, w, at) else {
+            return "no target\n".into();
+        };
+        let open = |p: &Path| self.host.open_doc(p);
+        let found =
+            scholia::ide::references::references(w, &target, Some(doc), open, include_declaration);
+        let mut out: Vec<String> = found
+            .iter()
+            .flat_map(|file| {
+                file.ranges
+                    .iter()
+                    .map(|(range, _)| self.loc(&file.path, &range))
+            })
+            .collect();
+        if sorted {
+            out.sort();
+        }
+        out.insert(0, format!("{target:?}"));
+        lines(out)
+    }
+
+    /// The rename of the target at the cursor to `new_name`: the prepared
+    /// range and each edit (in the order given, or sorted), or the refusal
+    /// (of the prepare or of the rename).
+    pub fn rename(&self, new_name: &str, sorted: bool) -> String {
+        let (doc, at, w) = self.at();
+        let r = match scholia::ide::rename::prepare(doc, w, at) {
+            Ok(r) => r,
+            Err(e) => return format!("refused: {e}\n"),
+        };
+        let mut out = vec![format!(
+            "rename {} (placeholder {:?})",
+            span(&doc.text, &doc.line_index, &r.range),
+            r.placeholder
+        )];
+        let open = |p: &Path| self.host.open_doc(p);
+        match scholia::ide::rename::rename(w, &r.target, new_name, Some(doc), open) {
+            Err(e) => out.push(format!("refused: {e}")),
+            Ok(edits) => {
+                let mut shown: Vec<String> = edits
+                    .iter()
+                    .map(|e| {
+                        let at = self.loc(&e.location.path, &e.location.range);
+                        format!("{at} -> {:?}", e.new_text)
+                    })
+                    .collect();
+                if sorted {
+                    shown.sort();
+                }
+                out.extend(shown);
+            }
+        }
+        lines(out)
+    }
+
     /// The open document `name` and its workspace.
     pub fn doc(&self, name: &str) -> (&Document, &Workspace) {
         let path = self.root.join(name);

@@ -510,13 +510,12 @@ function M.show_translation_report(result)
   return buf
 end
 
---- Asks the scholia server for the translation report of a document (a
---- buffer, by default the current one) and shows it. `arguments` are the
---- command's (a code lens gives its own); `on_done(buf?, err?)` is called after.
+--- The buffer (the current one for nil or 0) and the scholia client attached
+--- to it; without a client, a warning and `on_done(nil, "no client")`.
 --- @param bufnr integer?
---- @param arguments table?
---- @param on_done fun(report_buf: integer?, err: any)?
-function M.translation_report(bufnr, arguments, on_done)
+--- @param on_done function?
+--- @return integer, vim.lsp.Client?
+local function attached(bufnr, on_done)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = vim.lsp.get_clients({ bufnr = bufnr, name = "scholia" })[1]
   if not client then
@@ -524,6 +523,20 @@ function M.translation_report(bufnr, arguments, on_done)
     if on_done then
       on_done(nil, "no client")
     end
+  end
+  return bufnr, client
+end
+
+--- Asks the scholia server for the translation report of a document (a
+--- buffer, by default the current one) and shows it. `arguments` are the
+--- command's (a code lens gives its own); `on_done(buf?, err?)` is called after.
+--- @param bufnr integer?
+--- @param arguments table?
+--- @param on_done fun(report_buf: integer?, err: any)?
+function M.translation_report(bufnr, arguments, on_done)
+  local client
+  bufnr, client = attached(bufnr, on_done)
+  if not client then
     return
   end
   local params = {
@@ -558,13 +571,9 @@ M.EXPORT_TEI = "scholia.exportTei"
 --- @param bufnr integer?
 --- @param on_done fun(paths: string[]?, err: any)?
 function M.export_tei(bufnr, on_done)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local client = vim.lsp.get_clients({ bufnr = bufnr, name = "scholia" })[1]
+  local client
+  bufnr, client = attached(bufnr, on_done)
   if not client then
-    notify("no scholia language server is attached to this buffer", vim.log.levels.WARN)
-    if on_done then
-      on_done(nil, "no client")
-    end
     return
   end
   local params = { command = M.EXPORT_TEI, arguments = { vim.uri_from_bufnr(bufnr) } }
