@@ -517,6 +517,18 @@ impl Importer<'_> {
     }
 
     fn start(&mut self, name: String, a: &[(String, String)]) {
+        // A character XML cannot hold, inside text being captured (the
+        // front matter in xenoData, a header field): it is part of that text.
+        if name == "g"
+            && get(a, "type") == Some("char")
+            && self.frames.iter().any(|f| f.capture.is_some())
+            && let Some(c) = get(a, "n")
+                .and_then(|n| n.strip_prefix("U+"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+        {
+            self.captured.push(c);
+        }
         let mut frame = Frame {
             name: name.clone(),
             ..Frame::default()
