@@ -522,10 +522,7 @@ impl Importer<'_> {
         if name == "g"
             && get(a, "type") == Some("char")
             && self.frames.iter().any(|f| f.capture.is_some())
-            && let Some(c) = get(a, "n")
-                .and_then(|n| n.strip_prefix("U+"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .and_then(char::from_u32)
+            && let Some(c) = g_char(a)
         {
             self.captured.push(c);
         }
@@ -789,16 +786,10 @@ impl Importer<'_> {
             "citedRange" => {}
             "pc" if ty == "scholia-markup" => {}
             "pc" if ty == "escape" => self.write("\\"),
-            "g" if ty == "char" => {
-                let c = get(a, "n")
-                    .and_then(|n| n.strip_prefix("U+"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .and_then(char::from_u32);
-                match c {
-                    Some(c) => self.write(&c.to_string()),
-                    None => self.unrepresented("g"),
-                }
-            }
+            "g" if ty == "char" => match g_char(a) {
+                Some(c) => self.write(&c.to_string()),
+                None => self.unrepresented("g"),
+            },
             "ref" => {
                 self.write("[");
                 frame.close = format!("]({})", get(a, "target").unwrap_or(""));
@@ -1545,4 +1536,12 @@ pub fn run_one(
         eprintln!("{shown}: wrote {}", target.display());
     }
     code
+}
+
+/// The character of `<g type="char" n="U+XXXX"/>` (one XML cannot hold).
+fn g_char(a: &[(String, String)]) -> Option<char> {
+    get(a, "n")
+        .and_then(|n| n.strip_prefix("U+"))
+        .and_then(|h| u32::from_str_radix(h, 16).ok())
+        .and_then(char::from_u32)
 }
