@@ -14,8 +14,9 @@ fn fixture() -> PathBuf {
 
 /// A copy of the fixture workspace in a fresh temporary folder.
 fn copy() -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("scholia-tagging-{}-{}", std::process::id(), rand()));
+    // Under Cargo's target/tmp, one folder per copy of a run; the next run
+    // replaces them instead of piling up more in the system's temp folder.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tagging-{}", rand()));
     let _ = std::fs::remove_dir_all(&dir);
     for entry in walk(&fixture()) {
         let to = dir.join(entry.strip_prefix(fixture()).unwrap());

@@ -14,8 +14,11 @@ fn scholia() -> Command {
     Command::new(env!("CARGO_BIN_EXE_scholia"))
 }
 
+/// A fresh folder under Cargo's `target/tmp`, one per name: a run replaces
+/// the previous run's folder instead of leaving one more in the system's
+/// temporary folder (hundreds had piled up there and filled a CI disk).
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scholia-tei-{}-{name}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tei-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
