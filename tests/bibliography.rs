@@ -466,6 +466,11 @@ fn templates_give_what_hayagriva_gives() {
         "vol. 2, p. 10",
         "130-131",
         "1, 2, 3, 4, 5",
+        // Labels written differently, one CSL locator: one template.
+        "pages 41",
+        "ll. 2-4",
+        "l. 5-6",
+        "P. 8",
     ];
     let mut compared = 0;
     for style in &styles {

@@ -148,7 +148,7 @@ impl Bibliography {
         // A locator with numbers: the entry's template for its shape,
         // rendered once (an archive cites one source at many pages).
         if let Some(shape) = render::LocatorShape::of(locator) {
-            let tkey = (style.id(), index, shape.key());
+            let tkey = (style.id(), index, shape.template_key(locator));
             let known = self.lock_templates().get(&tkey).cloned();
             let template = match known {
                 Some(t) => t,

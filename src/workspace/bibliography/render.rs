@@ -388,6 +388,23 @@ impl<'a> LocatorShape<'a> {
     pub fn numbers(&self) -> &[&'a str] {
         &self.numbers
     }
+
+    /// The key of this shape's template: the CSL locator hayagriva is given
+    /// (its kind, and the shape of the text after the label), so locators
+    /// that differ only in how their label is written (`l. 5`, `ll. 9`;
+    /// `p. 5`, `pp. 9`, `9`) share one rendering: hayagriva gets the same
+    /// input for them but for the numbers. `locator` is the one this shape
+    /// was made of.
+    pub fn template_key(&self, locator: &str) -> Box<str> {
+        if let Some(SpecificLocator(kind, LocatorPayload::Str(payload))) = parse_locator(locator)
+            && let Some(shape) = LocatorShape::of(payload)
+            && shape.numbers == self.numbers
+        {
+            return format!("{kind:?}\u{1}{}", shape.key()).into();
+        }
+        // Never equal to a key above: those start with a kind's name.
+        format!("\u{2}{}", self.key()).into()
+    }
 }
 
 /// The number standing for the `k`th number of a shape while its template
@@ -581,6 +598,22 @@ mod tests {
         assert_eq!(shape("7-7"), None);
         assert_eq!(shape("xii"), None);
         assert_eq!(shape("1, 2, 3, 4, 5"), None);
+        // Locators hayagriva gets alike but for their numbers share a key.
+        let key = |s| {
+            LocatorShape::of(s)
+                .unwrap()
+                .template_key(s)
+                .replace('\0', "_")
+                .replace('\u{1}', "|")
+        };
+        assert_eq!(key("l. 5"), "Line|_");
+        assert_eq!(key("ll. 9"), "Line|_");
+        assert_eq!(key("p. 5"), "Page|_");
+        assert_eq!(key("pp. 9"), "Page|_");
+        assert_eq!(key("9"), "Page|_");
+        assert_eq!(key("pp. 5-9"), "Page|_-_");
+        assert_eq!(key("f. 128"), "Custom|f. _");
+        assert_eq!(key("fol. 128"), "Folio|_");
     }
 
     #[test]
