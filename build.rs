@@ -2,8 +2,15 @@
 //! The grammar lives in `editors/tree-sitter-scholia`; `tree-sitter generate`
 //! is run by hand there and its output (`src/parser.c`) is committed, so a
 //! build needs only a C compiler.
+//!
+//! It also names the build of the citation renderer for the renderings kept
+//! between runs (`workspace/bibliography/store.rs`): `SCHOLIA_RENDER_BUILD`
+//! is a hash of Cargo.lock (hayagriva's version) and of the files that turn
+//! an entry into hayagriva's answer, so a changed renderer reads no old
+//! answer.
 
 fn main() {
+    render_build();
     let dir = std::path::Path::new("editors/tree-sitter-scholia/src");
     let mut build = cc::Build::new();
     build.include(dir).std("c11").warnings(false);
@@ -21,4 +28,22 @@ fn main() {
         return;
     }
     build.compile("tree-sitter-scholia");
+}
+
+/// FNV-1a over Cargo.lock and the renderer's sources (whatever of them exist).
+fn render_build() {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for name in [
+        "Cargo.lock",
+        "src/workspace/bibliography/render.rs",
+        "src/workspace/bibliography/store.rs",
+    ] {
+        println!("cargo:rerun-if-changed={name}");
+        let bytes = std::fs::read(name).unwrap_or_default();
+        for b in name.bytes().chain([0]).chain(bytes) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    println!("cargo:rustc-env=SCHOLIA_RENDER_BUILD={h:016x}");
 }

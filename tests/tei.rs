@@ -10,8 +10,15 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The CLI, its kept renderings (docs/export.md) below target/ rather than
+/// in the home folder of whoever runs the tests.
 fn scholia() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_scholia"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scholia"));
+    command.env(
+        "SCHOLIA_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("tei-renders"),
+    );
+    command
 }
 
 /// A fresh folder under Cargo's `target/tmp`, one per name: a run replaces
@@ -450,4 +457,85 @@ fn a_key_that_is_also_a_registry_id_gets_its_own_xml_id() {
         String::from_utf8_lossy(&result.stdout)
     );
     assert_eq!(round_trip(&ws, "collision"), 1);
+}
+
+/// The formatted references an export keeps for the next one (docs/export.md):
+/// a second export reads them and writes the same files; `--no-cache` keeps
+/// nothing; a kept answer is read for its entry only while the entry is
+/// unchanged.
+#[test]
+fn kept_renderings_give_the_same_export_and_follow_the_entries() {
+    let dir = tmp("kept");
+    let cache = dir.join("cache");
+    let ws = dir.join("ws");
+    copy_tree(&root().join("seeds"), &ws);
+    let run = |out: &str, extra: &[&str]| {
+        let result = Command::new(env!("CARGO_BIN_EXE_scholia"))
+            .env("SCHOLIA_CACHE_DIR", &cache)
+            .args(["export", "--format", "tei", "--out"])
+            .arg(dir.join(out))
+            .args(extra)
+            .arg(&ws)
+            .output()
+            .expect("scholia export runs");
+        assert!(result.status.success(), "{result:?}");
+        std::fs::read_to_string(dir.join(out).join("register.xml")).expect("register")
+    };
+    let fresh = run("fresh", &["--no-cache"]);
+    assert!(!cache.exists(), "--no-cache keeps nothing");
+    let first = run("first", &[]);
+    let kept: Vec<PathBuf> = files_with(&cache, "json");
+    assert_eq!(kept.len(), 1, "one file for the one style: {kept:?}");
+    let second = run("second", &[]);
+    assert_eq!(first, fresh);
+    assert_eq!(second, fresh);
+    for f in files_with(&dir.join("fresh"), "xml") {
+        let rel = f.strip_prefix(dir.join("fresh")).unwrap();
+        let again = std::fs::read(dir.join("second").join(rel)).unwrap();
+        assert!(
+            std::fs::read(&f).unwrap() == again,
+            "{} differs",
+            rel.display()
+        );
+    }
+
+    // The file is read: a kept answer, changed by hand, is what the next
+    // export writes for its entry ...
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept[0]).unwrap()).unwrap();
+    let renders = file["renders"].as_object_mut().unwrap();
+    let key = renders
+        .keys()
+        .find(|k| k.contains("\"zhou-wengao-7\"") && k.ends_with('\0'))
+        .expect("the entry's reference without a locator was kept")
+        .clone();
+    let was = renders[&key].as_str().unwrap().to_string();
+    renders.insert(key, "KEPT ANSWER".into());
+    std::fs::write(&kept[0], file.to_string()).unwrap();
+    let read = run("read", &[]);
+    assert!(
+        read.contains("KEPT ANSWER") && !read.contains(&was),
+        "{read}"
+    );
+    // ... until the entry changes: then it is formatted afresh.
+    let sources = ws.join("sources.json");
+    let text = std::fs::read_to_string(&sources).unwrap();
+    let changed = text.replacen("Zhou Enlai wengao", "Zhou Enlai wenji", 1);
+    assert_ne!(text, changed);
+    std::fs::write(&sources, changed).unwrap();
+    let after = run("after", &[]);
+    assert!(!after.contains("KEPT ANSWER"), "{after}");
+    assert!(after.contains("Zhou Enlai wenji"), "{after}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("readable");
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

@@ -31,6 +31,11 @@ pub struct ExportArgs {
     /// Folder for the exported files.
     #[arg(long)]
     pub out: PathBuf,
+    /// Render every reference afresh, and keep none for the next export
+    /// (by default hayagriva's renderings are kept in the user's cache
+    /// folder; `SCHOLIA_CACHE_DIR` chooses another).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 const OK: i32 = 0;
@@ -74,7 +79,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 pub fn run(args: &ExportArgs) -> i32 {
     if args.format == ExportFormat::Html {
-        return super::html::run(&args.paths, &args.out);
+        return super::html::run(&args.paths, &args.out, cache(args).as_deref());
     }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -86,6 +91,7 @@ pub fn run(args: &ExportArgs) -> i32 {
         Some(r) => Workspace::open(r),
         None => (Workspace::detached(), Vec::new()),
     };
+    super::keep_renders(&ws, cache(args).as_deref());
     let mut jobs = Vec::new();
     for p in &paths {
         let p = workspace::normalize(p);
@@ -170,7 +176,19 @@ pub fn run(args: &ExportArgs) -> i32 {
         let _ = writeln!(stderr, "scholia export: {}: {e}", register.display());
         code = FAILED;
     }
+    if let Some(warning) = super::save_renders(&ws) {
+        let _ = writeln!(stderr, "scholia export: {warning}");
+    }
     code
+}
+
+/// The folder of kept renderings for this export.
+fn cache(args: &ExportArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        None
+    } else {
+        super::cache_dir()
+    }
 }
 
 /// Exports one document; returns its warnings (one per problem).

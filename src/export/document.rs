@@ -4,8 +4,11 @@
 //! same text (both call `tei::document` and `tei::register` with the
 //! document's path relative to the workspace root, `command::rel_of`),
 //! placed in the workspace's export folder (`[export] dir` of
-//! `scholia.toml`, default `export/`). Nothing is written here: the server
-//! hands the files to the editor as a workspace edit.
+//! `scholia.toml`, default `export/`). Nothing of the export is written
+//! here: the server hands the files to the editor as a workspace edit.
+//! The references it renders are kept in the user's cache folder, as the
+//! CLI's are (`export::cache_dir`), so the register's thousands of
+//! references are rendered once, not at each export.
 
 use std::path::{Path, PathBuf};
 
@@ -61,7 +64,10 @@ pub fn tei(ws: &Workspace, doc: &Document) -> Result<TeiExport, String> {
     let problems = tei::document(&mut xml, &info, &doc.text, &doc.model, ws)
         .map_err(|e| format!("exporting {}: {e}", doc.path.display()))?;
     let mut register = Vec::new();
+    super::keep_renders(ws, super::cache_dir().as_deref());
     tei::register(&mut register, ws).map_err(|e| format!("exporting the register: {e}"))?;
+    // A store that cannot be written costs the next export time, no more.
+    let _ = super::save_renders(ws);
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|e| e.to_string());
     Ok(TeiExport {
         files: vec![

@@ -30,6 +30,8 @@ const problems = []; // console errors, page errors, dialogs, CSP reports
 function build(workspace, out) {
   execFileSync(bin, ["export", "--format", "html", "--out", out, workspace], {
     stdio: ["ignore", "inherit", "inherit"],
+    // Kept renderings in this run's folder: every reference formatted afresh.
+    env: { ...process.env, SCHOLIA_CACHE_DIR: path.join(tmp, "renders") },
   });
 }
 

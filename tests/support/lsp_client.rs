@@ -501,6 +501,12 @@ impl Client {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        // The TEI command's kept renderings (export::cache_dir) go below
+        // target/, not into the home folder of whoever runs the tests.
+        command.env(
+            "SCHOLIA_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lsp-renders"),
+        );
         for (name, value) in env {
             command.env(name, value);
         }

@@ -183,7 +183,8 @@ pub(crate) fn read_doc(path: &Path) -> Option<Document> {
 
 /// Builds the site of the documents under `paths` (files or folders of one
 /// workspace) into `out`.
-pub fn build(paths: &[PathBuf], out: &Path) -> Result<Built, String> {
+/// `cache`: the folder of renderings kept between runs (`export::cache_dir`).
+pub fn build(paths: &[PathBuf], out: &Path, cache: Option<&Path>) -> Result<Built, String> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -211,6 +212,7 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<Built, String> {
         ));
     }
     let (ws, all) = Workspace::open(&root);
+    crate::export::keep_renders(&ws, cache);
     let mut files: Vec<PathBuf> = all
         .into_iter()
         .filter(|p| targets.iter().any(|t| p.starts_with(t)))
@@ -290,6 +292,9 @@ pub fn build(paths: &[PathBuf], out: &Path) -> Result<Built, String> {
     spill.flush()?;
 
     let written = pages::indexes(&site, &outs, &spill, &out)?;
+    if let Some(warning) = crate::export::save_renders(&ws) {
+        eprintln!("scholia: {warning}");
+    }
     Ok(Built {
         documents: site.docs.len(),
         entities: ws.registry.entities.len(),
@@ -306,9 +311,9 @@ pub(crate) fn write_file(path: PathBuf, text: &str) -> Result<(), String> {
 }
 
 /// `scholia export --format html --out DIR [PATH...]`.
-pub fn run(paths: &[PathBuf], out: &Path) -> i32 {
+pub fn run(paths: &[PathBuf], out: &Path, cache: Option<&Path>) -> i32 {
     let started = std::time::Instant::now();
-    match build(paths, out) {
+    match build(paths, out, cache) {
         Ok(b) => {
             eprintln!(
                 "scholia: wrote {} pages ({} documents, {} entities) to {} in {:.2} s",

@@ -12,6 +12,7 @@ mod bibtex;
 mod csl_json;
 pub mod model;
 pub mod render;
+pub mod store;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;

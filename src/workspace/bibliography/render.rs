@@ -21,6 +21,7 @@ use hayagriva::{
 
 use super::BibEntry;
 use super::model::Source;
+use super::store::{self, RenderStore};
 use crate::base::{Code, Diagnostic};
 
 /// hayagriva's entry trait is not public, so no function can be generic
@@ -83,6 +84,11 @@ pub struct CitationStyle {
     decoded: OnceLock<IndependentStyle>,
     /// The style without its bibliography, for a note style's notes.
     notes_only: OnceLock<IndependentStyle>,
+    /// What decides this style's renderings besides the entry and locator:
+    /// its name, locale and, for a style file, a hash of its text.
+    fingerprint: String,
+    /// Renderings kept between runs, when the caller asked for them.
+    store: OnceLock<RenderStore>,
 }
 
 #[derive(Debug)]
@@ -117,9 +123,11 @@ impl CitationStyle {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name: style.names()[0].to_string(),
             source: StyleSource::Bundled(style),
+            fingerprint: format!("bundled {}; locale {locale:?}", style.names()[0]),
             locale,
             decoded: OnceLock::new(),
             notes_only: OnceLock::new(),
+            store: OnceLock::new(),
         }
     }
 
@@ -171,13 +179,15 @@ impl CitationStyle {
             }
         } else {
             match read_csl(root, name) {
-                Ok(style) => Some(CitationStyle {
+                Ok((style, hash)) => Some(CitationStyle {
                     id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                     name: name.clone(),
                     source: style,
+                    fingerprint: format!("file {name} {hash:016x}; locale {locale:?}"),
                     locale: locale.clone(),
                     decoded: OnceLock::new(),
                     notes_only: OnceLock::new(),
+                    store: OnceLock::new(),
                 }),
                 Err(message) => {
                     fail(format!(
@@ -229,6 +239,33 @@ impl CitationStyle {
     /// hayagriva is not trusted never to panic on odd data: a panic gives
     /// the entry's key and title rather than crash the caller.
     pub fn render(&self, entry: &BibEntry, locator: &str) -> String {
+        let Some(store) = self.store.get() else {
+            return self.render_now(entry, locator);
+        };
+        // The entry as hayagriva gets it, and the locator: what decides
+        // the answer within this style (`store.rs`).
+        let key = format!("{:?}\0{locator}", entry.source);
+        if let Some(text) = store.get(&key) {
+            return text;
+        }
+        let text = self.render_now(entry, locator);
+        store.put(key, text.clone());
+        text
+    }
+
+    /// Renderings are kept in `dir` between runs (`store.rs`) from now on,
+    /// and read from what earlier runs kept there; the first call decides.
+    pub fn keep_renders(&self, dir: &Path) -> &RenderStore {
+        self.store
+            .get_or_init(|| RenderStore::open(dir, &self.fingerprint))
+    }
+
+    /// The store `keep_renders` opened.
+    pub fn kept_renders(&self) -> Option<&RenderStore> {
+        self.store.get()
+    }
+
+    fn render_now(&self, entry: &BibEntry, locator: &str) -> String {
         let rendered =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &entry.source {
                 Source::Csl(item) => render_entry!(self, item, locator),
@@ -282,7 +319,8 @@ const MAX_CSL: u64 = 4 << 20;
 
 /// Reads and parses the `.csl` file `name` (relative to `root`, and inside
 /// it, links resolved).
-fn read_csl(root: &Path, name: &str) -> Result<StyleSource, String> {
+/// Gives the style and a stable hash of its text.
+fn read_csl(root: &Path, name: &str) -> Result<(StyleSource, u64), String> {
     let relative = Path::new(name);
     if relative.is_absolute()
         || name.starts_with('~')
@@ -319,7 +357,10 @@ fn read_csl(root: &Path, name: &str) -> Result<StyleSource, String> {
             d.parent_link.href
         )),
         _ => Ok(match independent(style) {
-            Some(style) => StyleSource::Parsed(Box::new(style)),
+            Some(style) => (
+                StyleSource::Parsed(Box::new(style)),
+                store::stable_hash(&[&text]),
+            ),
             None => unreachable!("checked above"),
         }),
     }
