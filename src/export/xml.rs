@@ -16,6 +16,22 @@ pub fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// The byte offset of the first character of `s` that XML cannot hold (a
+/// C0 control other than tab, line feed and carriage return; U+FFFE;
+/// U+FFFF), or with `cr` of the first carriage return too. A byte scan:
+/// this runs over every character the exports write. (In UTF-8, 0xEF is
+/// only ever the first byte of a three-byte character.)
+pub fn first_special(s: &str, cr: bool) -> Option<usize> {
+    let b = s.as_bytes();
+    b.iter().enumerate().position(|(i, &c)| {
+        if c < 0x20 {
+            !(c == b'\t' || c == b'\n' || (c == b'\r' && !cr))
+        } else {
+            c == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF))
+        }
+    })
+}
+
 /// `s` escaped for an attribute value, white space as references.
 fn attr_value(s: &str) -> String {
     let escaped = quick_xml::escape::escape(s);
@@ -49,8 +65,10 @@ impl<W: Write> Xml<W> {
         let mut start = BytesStart::new(name);
         for (k, v) in attrs {
             // Characters XML cannot hold at all are left out of attributes.
-            let v: String = v.chars().filter(|&c| xml_char(c)).collect();
-            let value = attr_value(&v);
+            let value = match first_special(v, false) {
+                None => attr_value(v),
+                Some(_) => attr_value(&v.chars().filter(|&c| xml_char(c)).collect::<String>()),
+            };
             start.push_attribute(Attribute::from((k.as_bytes(), value.as_bytes())));
         }
         start
@@ -80,11 +98,7 @@ impl<W: Write> Xml<W> {
     pub fn text(&mut self, s: &str) -> io::Result<()> {
         let mut rest = s;
         while !rest.is_empty() {
-            let cut = rest
-                .char_indices()
-                .find(|&(_, c)| c == '\r' || !xml_char(c))
-                .map(|(i, _)| i)
-                .unwrap_or(rest.len());
+            let cut = first_special(rest, true).unwrap_or(rest.len());
             if cut > 0 {
                 let escaped = quick_xml::escape::escape(&rest[..cut]);
                 self.w
@@ -121,5 +135,28 @@ impl<W: Write> Xml<W> {
     /// Markup written as is (new lines and indentation between elements).
     pub fn raw(&mut self, s: &str) -> io::Result<()> {
         self.w.get_mut().write_all(s.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte scan finds exactly the characters `xml_char` refuses, every
+    /// character of Unicode tried in the middle of a string.
+    #[test]
+    fn first_special_is_xml_char_byte_by_byte() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("ab{c}d");
+            let refused = !xml_char(c);
+            assert_eq!(first_special(&s, false), refused.then_some(2), "{c:?}");
+            assert_eq!(
+                first_special(&s, true),
+                (refused || c == '\r').then_some(2),
+                "{c:?}"
+            );
+        }
+        assert_eq!(first_special("", true), None);
+        assert_eq!(first_special("\u{FFFD}\u{FFFF}", false), Some(3));
     }
 }
