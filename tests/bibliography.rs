@@ -496,3 +496,46 @@ fn templates_give_what_hayagriva_gives() {
     assert!(text.contains("21st") && text.contains("xxi"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// References rendered ahead of need (`Prerender`, what the server does for
+/// an opened document's citations on another thread) land in the caches
+/// `cite` reads, and `cite` then answers what hayagriva gives.
+#[test]
+fn prerendered_references_are_the_ones_cite_gives() {
+    let files = fixtures(&["sources.json", "sources.bib"]);
+    let (bibliography, _) = Bibliography::load(&files);
+    let style = std::sync::Arc::new(CitationStyle::default());
+    let keys: Vec<String> = bibliography.entries.iter().map(|e| e.key.clone()).collect();
+    let cites: Vec<(&str, Option<&str>)> = keys
+        .iter()
+        .flat_map(|k| {
+            [
+                (k.as_str(), None),
+                (k.as_str(), Some("p. 12")),
+                (k.as_str(), Some("xii")),
+            ]
+        })
+        .chain([("no-such-key", Some("p. 1"))])
+        .collect();
+    let job = bibliography.prerender(&style, cites.iter().copied());
+    assert_eq!(job.len(), keys.len() * 3, "unknown keys are left out");
+    assert_eq!(bibliography.cached(), 0);
+    std::thread::spawn(move || job.run()).join().unwrap();
+    // One rendering without locator, one template for `p. _`, one rendering
+    // of `xii` per entry.
+    assert_eq!(bibliography.cached(), keys.len() * 3);
+    for (key, locator) in cites.iter().filter(|(k, _)| *k != "no-such-key") {
+        let entry = bibliography.get(key).unwrap();
+        let got = bibliography.cite(&style, entry, *locator);
+        assert_eq!(
+            &*got,
+            style.render(entry, locator.unwrap_or("")),
+            "{key} {locator:?}"
+        );
+    }
+    assert_eq!(
+        bibliography.cached(),
+        keys.len() * 3,
+        "cite rendered nothing new"
+    );
+}

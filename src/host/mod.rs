@@ -447,6 +447,25 @@ impl Host {
         self.open.get(path)?.doc.as_ref()
     }
 
+    /// The references of the open document at `path`'s citations, to be
+    /// rendered on another thread so that hovering them is instant (`None`
+    /// when it is not open or cites nothing its workspace knows).
+    pub fn prerender(&self, path: &Path) -> Option<crate::workspace::bibliography::Prerender> {
+        let job = self
+            .workspace_of(path)
+            .prerender(&self.open_doc(path)?.model);
+        (!job.is_empty()).then_some(job)
+    }
+
+    /// The paths of the open documents below `root`.
+    pub fn open_under(&self, root: &Path) -> Vec<PathBuf> {
+        self.open
+            .keys()
+            .filter(|p| p.starts_with(root))
+            .cloned()
+            .collect()
+    }
+
     /// The document at `path` as the editor holds it when open, else read
     /// from disk and scanned.
     pub fn document(&self, path: &Path) -> Option<DocRef<'_>> {

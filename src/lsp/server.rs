@@ -297,6 +297,21 @@ impl Gate {
 
 /// Loads each workspace of `jobs` off the lock, on a blocking thread of its
 /// own, then indexes its documents.
+/// Renders the references the open documents at `paths` cite, each on a
+/// blocking thread without the lock (`host::Host::prerender`): the first
+/// hover on a citation then finds it rendered.
+fn prerender_in_background(state: &Mutex<State>, paths: Vec<PathBuf>) {
+    let jobs = with_state(state, |s| {
+        paths
+            .iter()
+            .filter_map(|p| s.host.prerender(p))
+            .collect::<Vec<_>>()
+    });
+    for job in jobs.unwrap_or_default() {
+        tokio::task::spawn_blocking(move || job.run());
+    }
+}
+
 fn load_in_background(client: &Client, state: &Arc<Mutex<State>>, jobs: Vec<LoadJob>) {
     for job in jobs {
         let (client, state) = (client.clone(), state.clone());
@@ -352,13 +367,19 @@ fn load_off_lock(
     let root = job.root.clone();
     let progress = progress.take();
     let installed = match loaded {
-        Ok((ws, docs)) => with_state(state, |s| {
-            let docs = s.host.install_workspace(&job, ws, docs)?;
-            s.publish(s.all_diagnostics());
-            Some(docs)
-        })
-        .ok()
-        .flatten(),
+        Ok((ws, docs)) => {
+            let installed = with_state(state, |s| {
+                let docs = s.host.install_workspace(&job, ws, docs)?;
+                s.publish(s.all_diagnostics());
+                Some((docs, s.host.open_under(&job.root)))
+            })
+            .ok()
+            .flatten();
+            installed.map(|(docs, open)| {
+                prerender_in_background(state, open);
+                docs
+            })
+        }
         Err(_) => {
             eprintln!(
                 "scholia: internal error: loading the workspace at {} failed",
@@ -608,6 +629,7 @@ impl LanguageServer for Server {
         if let Ok(job) = result {
             self.load_in_background(job.into_iter().collect());
         }
+        prerender_in_background(&self.state, vec![path]);
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {

@@ -218,6 +218,20 @@ impl Workspace {
         self.bibliography.cite(&self.style, entry, locator)
     }
 
+    /// The references `model`'s citations render, to be rendered ahead of
+    /// need on another thread (`bibliography::Prerender`).
+    pub fn prerender(
+        &self,
+        model: &crate::syntax::Model,
+    ) -> crate::workspace::bibliography::Prerender {
+        let cites = model.citations.iter().flat_map(|c| {
+            c.items
+                .iter()
+                .map(|i| (i.key.as_str(), i.locator.as_deref()))
+        });
+        self.bibliography.prerender(&self.style, cites)
+    }
+
     /// True when registry and bibliography checks apply.
     pub fn has_root(&self) -> bool {
         self.root.is_some()

@@ -56,7 +56,7 @@ impl Workspace {
             .diagnostics
             .extend(ws.config.diagnostics.iter().cloned());
         let (style, problems) = CitationStyle::resolve(&ws.config.citations, &root);
-        ws.style = style;
+        ws.style = Arc::new(style);
         config_file.diagnostics.extend(problems);
         ws.aux.insert(config_path, config_file);
 

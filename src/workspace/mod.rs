@@ -66,8 +66,9 @@ pub struct Workspace {
     pub config: Config,
     pub registry: Registry,
     pub bibliography: Bibliography,
-    /// The citation style of `[citations]` (default: Chicago notes).
-    pub style: CitationStyle,
+    /// The citation style of `[citations]` (default: Chicago notes);
+    /// shared with the renderings made ahead of need (`prerender`).
+    pub style: Arc<CitationStyle>,
     pub registry_files: Vec<PathBuf>,
     pub bibliography_files: Vec<PathBuf>,
     /// `scholia.toml`, registry and bibliography files.

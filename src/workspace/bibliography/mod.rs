@@ -55,9 +55,53 @@ pub struct Bibliography {
     pub entries: Vec<BibEntry>,
     /// key → index.
     by_key: HashMap<String, usize>,
-    cache: Mutex<Cache>,
+    caches: Arc<Caches>,
+}
+
+/// The rendered references and templates of a bibliography, shared with
+/// its `Prerender`s.
+#[derive(Debug, Default)]
+struct Caches {
+    rendered: Mutex<Cache>,
     templates: Mutex<Templates>,
 }
+
+/// References to render ahead of need, away from the workspace: the server
+/// renders an opened document's citations on another thread, without its
+/// lock, so that the first hover on a citation finds it rendered (a Chicago
+/// note costs hayagriva 1–3 ms). The answers go to the bibliography's
+/// caches, exactly as `Bibliography::cite` would put them there.
+#[derive(Debug)]
+pub struct Prerender {
+    style: Arc<CitationStyle>,
+    caches: Arc<Caches>,
+    /// (entry index, the entry, its locator).
+    items: Vec<(usize, BibEntry, Option<String>)>,
+}
+
+impl Prerender {
+    /// How many references it renders.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Renders them (each as `cite` would; ones already rendered cost a
+    /// lookup).
+    pub fn run(self) {
+        for (index, entry, locator) in &self.items {
+            self.caches
+                .cite(&self.style, Some(Known(*index)), entry, locator.as_deref());
+        }
+    }
+}
+
+/// An entry known to be the bibliography's `index`th.
+#[derive(Clone, Copy)]
+struct Known(usize);
 
 impl Bibliography {
     /// Loads every bibliography file (path, text); `.bib` is BibTeX, anything
@@ -110,8 +154,7 @@ impl Bibliography {
         Bibliography {
             entries,
             by_key,
-            cache: Mutex::default(),
-            templates: Mutex::default(),
+            caches: Arc::default(),
         }
     }
 
@@ -131,15 +174,55 @@ impl Bibliography {
     /// from the cache when it was rendered before. Callers go through
     /// `Workspace::cite`, which knows the configured style.
     pub fn cite(&self, style: &CitationStyle, entry: &BibEntry, locator: Option<&str>) -> Arc<str> {
-        let locator = locator.map(str::trim).unwrap_or_default();
-        let Some(&index) = self
+        let index = self
             .by_key
             .get(&entry.key)
             // The entry is almost always one of ours (`get`): the address
             // says so without comparing every field (a deep comparison of
             // the item was a fifth of an archive export's time).
             .filter(|&&i| std::ptr::eq(&self.entries[i], entry) || self.entries[i] == *entry)
-        else {
+            .map(|&i| Known(i));
+        self.caches.cite(style, index, entry, locator)
+    }
+
+    /// How many renderings and templates the caches hold (tests).
+    pub fn cached(&self) -> usize {
+        self.caches.lock().len() + self.caches.lock_templates().len()
+    }
+
+    /// The references of `cites` (citation key, locator), to be rendered
+    /// ahead of need in `style` (`Prerender`); unknown keys are left out.
+    pub fn prerender<'k>(
+        &self,
+        style: &Arc<CitationStyle>,
+        cites: impl IntoIterator<Item = (&'k str, Option<&'k str>)>,
+    ) -> Prerender {
+        let mut items: Vec<(usize, BibEntry, Option<String>)> = Vec::new();
+        for (key, locator) in cites {
+            if let Some(&i) = self.by_key.get(key) {
+                items.push((i, self.entries[i].clone(), locator.map(str::to_string)));
+            }
+        }
+        Prerender {
+            style: style.clone(),
+            caches: self.caches.clone(),
+            items,
+        }
+    }
+}
+
+impl Caches {
+    /// `Bibliography::cite` for an entry known to be the bibliography's
+    /// `index`th (`None`: not one of its entries, rendered and not kept).
+    fn cite(
+        &self,
+        style: &CitationStyle,
+        index: Option<Known>,
+        entry: &BibEntry,
+        locator: Option<&str>,
+    ) -> Arc<str> {
+        let locator = locator.map(str::trim).unwrap_or_default();
+        let Some(Known(index)) = index else {
             return style.render(entry, locator).into();
         };
         let key = (style.id(), index, Box::<str>::from(locator));
@@ -178,7 +261,7 @@ impl Bibliography {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
-        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+        self.rendered.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock_templates(&self) -> std::sync::MutexGuard<'_, Templates> {
