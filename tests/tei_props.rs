@@ -162,6 +162,9 @@ fn a_mention_whose_target_holds_a_control_character_round_trips() {
     // the fix above; `[[\u{c}…taiwan|Formosa]]` in a seed).
     let text = "Of [[\u{c}\u{c}taiwan|Formosa]], [[taiwan\u{c}|Taiwan]] and [[\u{c}Taiwan]].\n";
     round_trip(&ws, text).unwrap();
+    // Without `|` the target is the element's text: its character a `g`.
+    let text = "Of [[Tai\u{5}wan]] and [[\u{18}uk]].\n";
+    round_trip(&ws, text).unwrap();
 }
 
 /// The other attributes written from the text as written: footnote labels,
