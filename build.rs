@@ -32,18 +32,17 @@ fn main() {
 
 /// FNV-1a over Cargo.lock and the renderer's sources (whatever of them exist).
 fn render_build() {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
     for name in [
         "Cargo.lock",
         "src/workspace/bibliography/render.rs",
         "src/workspace/bibliography/store.rs",
     ] {
         println!("cargo:rerun-if-changed={name}");
-        let bytes = std::fs::read(name).unwrap_or_default();
-        for b in name.bytes().chain([0]).chain(bytes) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        h.write(name.as_bytes());
+        h.write_u8(0);
+        h.write(&std::fs::read(name).unwrap_or_default());
     }
-    println!("cargo:rustc-env=SCHOLIA_RENDER_BUILD={h:016x}");
+    println!("cargo:rustc-env=SCHOLIA_RENDER_BUILD={:016x}", h.finish());
 }

@@ -295,8 +295,6 @@ impl Gate {
     }
 }
 
-/// Loads each workspace of `jobs` off the lock, on a blocking thread of its
-/// own, then indexes its documents.
 /// Renders the references the open documents at `paths` cite, each on a
 /// blocking thread without the lock (`host::Host::prerender`): the first
 /// hover on a citation then finds it rendered.
@@ -312,6 +310,8 @@ fn prerender_in_background(state: &Mutex<State>, paths: Vec<PathBuf>) {
     }
 }
 
+/// Loads each workspace of `jobs` off the lock, on a blocking thread of its
+/// own, then indexes its documents.
 fn load_in_background(client: &Client, state: &Arc<Mutex<State>>, jobs: Vec<LoadJob>) {
     for job in jobs {
         let (client, state) = (client.clone(), state.clone());

@@ -94,14 +94,10 @@ impl Prerender {
     pub fn run(self) {
         for (index, entry, locator) in &self.items {
             self.caches
-                .cite(&self.style, Some(Known(*index)), entry, locator.as_deref());
+                .cite(&self.style, Some(*index), entry, locator.as_deref());
         }
     }
 }
-
-/// An entry known to be the bibliography's `index`th.
-#[derive(Clone, Copy)]
-struct Known(usize);
 
 impl Bibliography {
     /// Loads every bibliography file (path, text); `.bib` is BibTeX, anything
@@ -181,7 +177,7 @@ impl Bibliography {
             // says so without comparing every field (a deep comparison of
             // the item was a fifth of an archive export's time).
             .filter(|&&i| std::ptr::eq(&self.entries[i], entry) || self.entries[i] == *entry)
-            .map(|&i| Known(i));
+            .copied();
         self.caches.cite(style, index, entry, locator)
     }
 
@@ -217,12 +213,12 @@ impl Caches {
     fn cite(
         &self,
         style: &CitationStyle,
-        index: Option<Known>,
+        index: Option<usize>,
         entry: &BibEntry,
         locator: Option<&str>,
     ) -> Arc<str> {
         let locator = locator.map(str::trim).unwrap_or_default();
-        let Some(Known(index)) = index else {
+        let Some(index) = index else {
             return style.render(entry, locator).into();
         };
         let key = (style.id(), index, Box::<str>::from(locator));
